@@ -6,7 +6,6 @@ import dev.tracking.facts.SubscriptionStarted;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -84,5 +83,4 @@ class SchemaEvolutionTest {
         fields.add(new Schema.Field(name, type, null, nullDefault ? Schema.Field.NULL_DEFAULT_VALUE : null));
         return Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false, fields);
     }
-
 }

@@ -1,0 +1,216 @@
+package dev.tracking.client;
+
+import dev.tracking.client.serde.FactEncoder;
+import dev.tracking.client.serde.SingleObjectEncoding;
+import dev.tracking.schemas.FactFamily;
+import dev.tracking.schemas.FactValidator;
+import dev.tracking.schemas.Facts;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes facts to Kafka for the tracking consumer. One instance per service; thread-safe; close it on shutdown.
+ *
+ * <pre>{@code
+ * try (FactPublisher publisher = FactPublisher.builder().bootstrapServers("kafka:9092").build()) {
+ *     publisher.publish(SubscriptionStarted.newBuilder()
+ *             .setTeamId("acme").setUserId(null).setPlan("team").setSeats(12).build())
+ *         .join();
+ * }
+ * }</pre>
+ *
+ * <p>Contract of {@link #publish}:
+ *
+ * <ul>
+ *   <li>the fact goes to the topic of its {@link FactFamily} (overridable per family), keyed by {@code team_id}, or
+ *       {@code user_id} when it has no team, so everything about one team stays in order on one partition;
+ *   <li>an empty {@code event_id} is filled with a random UUID and an unset {@code occurred_at} (the epoch) with the
+ *       clock's current time, on a copy: the caller's object is not changed; the values used are in the result;
+ *   <li>the producer is idempotent with {@code acks=all}: the future completes when every in-sync replica has the
+ *       record, and completes exceptionally on any failure (invalid fact, encoding, broker) — nothing is dropped
+ *       silently.
+ * </ul>
+ */
+public final class FactPublisher implements AutoCloseable {
+    private final Producer<byte[], byte[]> producer;
+    private final FactEncoder encoder;
+    private final Map<FactFamily, String> topics;
+    private final Clock clock;
+
+    FactPublisher(Producer<byte[], byte[]> producer, FactEncoder encoder, Map<FactFamily, String> topics, Clock clock) {
+        this.producer = producer;
+        this.encoder = encoder;
+        this.topics = topics;
+        this.clock = clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where and as what a fact was published. */
+    public record Published(String topic, int partition, long offset, String eventId, Instant occurredAt) {}
+
+    /**
+     * Sends one fact. See the class documentation for routing, filling and failure semantics.
+     *
+     * @return completes with where the fact was written; exceptionally with {@link InvalidFactException} when the fact
+     *     breaks a rule of {@link FactValidator}, or with the producer's exception when Kafka did not take it
+     */
+    public CompletableFuture<Published> publish(SpecificRecord fact) {
+        Objects.requireNonNull(fact, "fact");
+        CompletableFuture<Published> result = new CompletableFuture<>();
+        try {
+            SpecificRecord complete = withIdAndTime(fact);
+            List<String> violations = FactValidator.violations(complete);
+            if (!violations.isEmpty()) {
+                throw new InvalidFactException(Facts.typeName(complete), violations);
+            }
+            String topic = topicOf(complete);
+            String key = Facts.teamId(complete) != null ? Facts.teamId(complete) : Facts.userId(complete);
+            byte[] value = encoder.encode(topic, complete);
+            String eventId = Facts.eventId(complete);
+            Instant occurredAt = Facts.occurredAt(complete);
+            producer.send(
+                    new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value), (metadata, error) -> {
+                        if (error != null) {
+                            result.completeExceptionally(error);
+                        } else {
+                            result.complete(new Published(
+                                    metadata.topic(), metadata.partition(), metadata.offset(), eventId, occurredAt));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** The topic facts of this type are published to. */
+    public String topicOf(SpecificRecord fact) {
+        @SuppressWarnings("unchecked")
+        Class<? extends SpecificRecord> type = (Class<? extends SpecificRecord>) fact.getClass();
+        return topics.get(FactFamily.of(type));
+    }
+
+    /** Topic of each family, as configured. */
+    public Map<FactFamily, String> topics() {
+        return topics;
+    }
+
+    /** Sends everything buffered and waits for the acknowledgements. */
+    public void flush() {
+        producer.flush();
+    }
+
+    /** Flushes, then closes the producer (waiting up to 30 s for outstanding sends). */
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(30));
+    }
+
+    private SpecificRecord withIdAndTime(SpecificRecord fact) {
+        String eventId = Facts.eventId(fact);
+        Instant occurredAt = Facts.occurredAt(fact);
+        boolean needsId = eventId == null || eventId.isEmpty();
+        boolean needsTime = occurredAt == null || occurredAt.equals(Instant.EPOCH);
+        if (!needsId && !needsTime) {
+            return fact;
+        }
+        SpecificRecord copy = SpecificData.getForSchema(fact.getSchema()).deepCopy(fact.getSchema(), fact);
+        if (needsId) {
+            copy.put(Facts.EVENT_ID, UUID.randomUUID().toString());
+        }
+        if (needsTime) {
+            copy.put(Facts.OCCURRED_AT, clock.instant());
+        }
+        return copy;
+    }
+
+    /** Configuration of a {@link FactPublisher}; only {@link #bootstrapServers} is required. */
+    public static final class Builder {
+        private final Properties producerProperties = new Properties();
+        private final Map<FactFamily, String> topics = new EnumMap<>(FactFamily.class);
+        private FactEncoder encoder = SingleObjectEncoding.encoder();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+            for (FactFamily family : FactFamily.values()) {
+                topics.put(family, family.defaultTopic());
+            }
+            producerProperties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            producerProperties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "fact-publisher");
+        }
+
+        /** Kafka bootstrap servers, e.g. {@code 127.0.0.1:9092}. */
+        public Builder bootstrapServers(String servers) {
+            producerProperties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+            return this;
+        }
+
+        /** Publishes this family's facts to {@code topic} instead of its default. */
+        public Builder topic(FactFamily family, String topic) {
+            if (topic == null || topic.isBlank()) {
+                throw new IllegalArgumentException("topic for " + family.key() + " must not be blank");
+            }
+            topics.put(family, topic);
+            return this;
+        }
+
+        /**
+         * Any Kafka producer setting (client id, TLS, SASL, batching). Idempotence and {@code acks=all} cannot be
+         * weakened: they are what makes {@link #publish} lossless.
+         */
+        public Builder producerProperty(String key, Object value) {
+            if (key.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG) && !"true".equals(String.valueOf(value))
+                    || key.equals(ProducerConfig.ACKS_CONFIG)
+                            && !"all".equals(value)
+                            && !"-1".equals(String.valueOf(value))) {
+                throw new IllegalArgumentException(key + "=" + value
+                        + " is not allowed: the publisher needs enable.idempotence=true and acks=all");
+            }
+            producerProperties.put(key, value);
+            return this;
+        }
+
+        /** How facts are serialized; single-object encoding by default. */
+        public Builder encoder(FactEncoder encoder) {
+            this.encoder = Objects.requireNonNull(encoder);
+            return this;
+        }
+
+        /** Clock used to fill an unset {@code occurred_at}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public FactPublisher build() {
+            if (!producerProperties.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                throw new IllegalStateException("bootstrapServers is required");
+            }
+            Producer<byte[], byte[]> producer =
+                    new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer());
+            return new FactPublisher(producer, encoder, Map.copyOf(topics), clock);
+        }
+    }
+}

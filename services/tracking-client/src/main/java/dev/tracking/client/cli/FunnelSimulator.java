@@ -1,0 +1,297 @@
+package dev.tracking.client.cli;
+
+import dev.tracking.facts.AnalyticsTab;
+import dev.tracking.facts.AnalyticsViewed;
+import dev.tracking.facts.DashboardViewed;
+import dev.tracking.facts.ExportFormat;
+import dev.tracking.facts.IntegrationConnected;
+import dev.tracking.facts.IntegrationHealthChecked;
+import dev.tracking.facts.IntegrationProvider;
+import dev.tracking.facts.IntegrationReconnected;
+import dev.tracking.facts.IntegrationStatus;
+import dev.tracking.facts.LeaderboardViewed;
+import dev.tracking.facts.OnboardingCompleted;
+import dev.tracking.facts.OnboardingStep;
+import dev.tracking.facts.OnboardingStepCompleted;
+import dev.tracking.facts.OnboardingStepSkipped;
+import dev.tracking.facts.PrListExported;
+import dev.tracking.facts.SignupMethod;
+import dev.tracking.facts.SubscriptionCancelled;
+import dev.tracking.facts.SubscriptionStarted;
+import dev.tracking.facts.SurveyResponseSubmitted;
+import dev.tracking.facts.SurveyResponseType;
+import dev.tracking.facts.TeamMemberInvited;
+import dev.tracking.facts.TeamProfileUpdated;
+import dev.tracking.facts.TeamRole;
+import dev.tracking.facts.UserProfileUpdated;
+import dev.tracking.facts.UserSignedUp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * Simulates teams walking the product's funnels and emits the facts they produce, one at a time: an admin signs up,
+ * names the team, goes through onboarding (GitHub, repositories, Jira, Slack) with realistic drop-off, connects
+ * integrations, invites members who sign up in turn, then the team uses the product (dashboard, analytics, leaderboard,
+ * exports, surveys), some teams subscribe and a few cancel. Deterministic for a given seed (ids included) except for
+ * {@code occurred_at}, which is the clock's time when the fact is emitted.
+ */
+final class FunnelSimulator {
+    private static final String SOURCE = "fact-simulator";
+    private static final String[] WORDS = {
+        "acme",
+        "globex",
+        "initech",
+        "umbrella",
+        "hooli",
+        "stark",
+        "wayne",
+        "wonka",
+        "tyrell",
+        "cyberdyne",
+        "soylent",
+        "vandelay",
+        "oscorp",
+        "aperture",
+        "monarch",
+        "gringotts"
+    };
+    private static final String[] RANGES = {"7d", "30d", "90d", "12m"};
+    private static final String[] PLANS = {"team", "business", "enterprise"};
+
+    private final Random random;
+    private final Clock clock;
+    private final List<Team> teams = new ArrayList<>();
+    private final int teamCount;
+
+    FunnelSimulator(long seed, int teamCount, Clock clock) {
+        if (teamCount < 1) {
+            throw new IllegalArgumentException("teamCount must be at least 1, got " + teamCount);
+        }
+        this.random = new Random(seed);
+        this.clock = clock;
+        this.teamCount = teamCount;
+    }
+
+    /** The next fact of a randomly chosen team; new teams arrive until {@code teamCount} exist. */
+    SpecificRecordBase next() {
+        while (true) {
+            if (teams.size() < teamCount && (teams.isEmpty() || random.nextInt(4) == 0)) {
+                teams.add(new Team(teams.size() + 1));
+            }
+            Team team = teams.get(random.nextInt(teams.size()));
+            SpecificRecordBase fact = team.next();
+            if (fact != null) {
+                return fact;
+            }
+        }
+    }
+
+    private enum Stage {
+        SIGNUP,
+        PROFILE,
+        ONBOARDING,
+        ACTIVE,
+        CHURNED
+    }
+
+    private final class Team {
+        final String slug;
+        final List<String> users = new ArrayList<>();
+        final Deque<SpecificRecordBase> pending = new ArrayDeque<>();
+        final Set<IntegrationProvider> connected = EnumSet.noneOf(IntegrationProvider.class);
+        final Deque<OnboardingStep> steps = new ArrayDeque<>(List.of(OnboardingStep.values()));
+        Stage stage = Stage.SIGNUP;
+        int invited;
+        boolean subscribed;
+        boolean cancelled;
+
+        Team(int number) {
+            this.slug = WORDS[number % WORDS.length] + "-" + number;
+        }
+
+        SpecificRecordBase next() {
+            if (!pending.isEmpty()) {
+                return pending.poll();
+            }
+            switch (stage) {
+                case SIGNUP -> {
+                    stage = Stage.PROFILE;
+                    return signup(null);
+                }
+                case PROFILE -> {
+                    stage = Stage.ONBOARDING;
+                    return new TeamProfileUpdated(id(), now(), slug, admin(), SOURCE, title(slug), 1);
+                }
+                case ONBOARDING -> {
+                    return onboardingStep();
+                }
+                case ACTIVE -> {
+                    return activity();
+                }
+                default -> {
+                    // churned teams come back rarely, to look at the dashboard
+                    return random.nextInt(20) == 0 ? new DashboardViewed(id(), now(), slug, anyUser(), SOURCE) : null;
+                }
+            }
+        }
+
+        private SpecificRecordBase onboardingStep() {
+            OnboardingStep step = steps.poll();
+            if (step == null) {
+                stage = Stage.ACTIVE;
+                pending.add(new DashboardViewed(id(), now(), slug, admin(), SOURCE));
+                return new OnboardingCompleted(id(), now(), slug, admin(), SOURCE);
+            }
+            // completion, skip and drop-off chances per step: most connect GitHub, fewer Jira and Slack
+            int[] chances = switch (step) {
+                case GITHUB -> new int[] {85, 5};
+                case REPOS -> new int[] {88, 6};
+                case JIRA -> new int[] {48, 45};
+                case SLACK -> new int[] {55, 40};
+            };
+            int roll = random.nextInt(100);
+            if (roll < chances[0]) {
+                IntegrationProvider provider = switch (step) {
+                    case GITHUB -> IntegrationProvider.GITHUB;
+                    case JIRA -> IntegrationProvider.JIRA;
+                    case SLACK -> IntegrationProvider.SLACK;
+                    case REPOS -> null;
+                };
+                if (provider != null) {
+                    connected.add(provider);
+                    pending.add(new IntegrationConnected(
+                            id(), now(), slug, admin(), SOURCE, provider, title(slug), 3 + random.nextInt(200)));
+                }
+                return new OnboardingStepCompleted(
+                        id(), now(), slug, admin(), SOURCE, step, (long) 20 + random.nextInt(600));
+            }
+            if (roll < chances[0] + chances[1]) {
+                return new OnboardingStepSkipped(id(), now(), slug, admin(), SOURCE, step);
+            }
+            stage = Stage.CHURNED;
+            return null;
+        }
+
+        private SpecificRecordBase activity() {
+            int roll = random.nextInt(100);
+            if (roll < 30) {
+                return new DashboardViewed(id(), now(), slug, anyUser(), SOURCE);
+            }
+            if (roll < 48) {
+                AnalyticsTab tab = AnalyticsTab.values()[random.nextInt(AnalyticsTab.values().length)];
+                return new AnalyticsViewed(
+                        id(), now(), slug, anyUser(), SOURCE, tab, RANGES[random.nextInt(RANGES.length)]);
+            }
+            if (roll < 56) {
+                return new LeaderboardViewed(id(), now(), slug, anyUser(), SOURCE);
+            }
+            if (roll < 62) {
+                return new SurveyResponseSubmitted(
+                        id(),
+                        now(),
+                        slug,
+                        anyUser(),
+                        SOURCE,
+                        random.nextBoolean() ? SurveyResponseType.AUTHOR : SurveyResponseType.REVIEWER,
+                        random.nextInt(3) > 0);
+            }
+            if (roll < 66) {
+                return new PrListExported(id(), now(), slug, anyUser(), SOURCE, ExportFormat.CSV, random.nextInt(500));
+            }
+            if (roll < 72 && invited < 12) {
+                invited++;
+                TeamRole role = random.nextInt(5) == 0 ? TeamRole.ADMIN : TeamRole.MEMBER;
+                pending.add(signup(slug));
+                pending.add(new TeamProfileUpdated(id(), now(), slug, null, SOURCE, title(slug), users.size() + 1));
+                return new TeamMemberInvited(id(), now(), slug, admin(), SOURCE, role);
+            }
+            if (roll < 78 && !connected.isEmpty()) {
+                IntegrationProvider provider = connected.iterator().next();
+                int health = random.nextInt(20);
+                IntegrationStatus status = health == 0
+                        ? IntegrationStatus.FAILING
+                        : health < 3 ? IntegrationStatus.DEGRADED : IntegrationStatus.HEALTHY;
+                if (status == IntegrationStatus.FAILING) {
+                    pending.add(new IntegrationReconnected(id(), now(), slug, admin(), SOURCE, provider));
+                }
+                return new IntegrationHealthChecked(id(), now(), slug, admin(), SOURCE, provider, status);
+            }
+            if (roll < 81) {
+                String user = anyUser();
+                return new UserProfileUpdated(
+                        id(),
+                        now(),
+                        slug,
+                        user,
+                        SOURCE,
+                        null,
+                        "User " + user,
+                        random.nextBoolean() ? "Engineer" : null);
+            }
+            if (roll < 85 && !subscribed && random.nextInt(3) == 0) {
+                subscribed = true;
+                return new SubscriptionStarted(
+                        id(),
+                        now(),
+                        slug,
+                        random.nextBoolean() ? admin() : null,
+                        "billing-service",
+                        PLANS[random.nextInt(PLANS.length)],
+                        Math.max(1, users.size()) + random.nextInt(10));
+            }
+            if (roll < 86 && subscribed && !cancelled && random.nextInt(4) == 0) {
+                cancelled = true;
+                stage = Stage.CHURNED;
+                return new SubscriptionCancelled(
+                        id(), now(), slug, null, "billing-service", random.nextBoolean() ? "too expensive" : null, 30);
+            }
+            return new DashboardViewed(id(), now(), slug, anyUser(), SOURCE);
+        }
+
+        private UserSignedUp signup(String team) {
+            String user = "user-" + slug + "-" + (users.size() + 1);
+            users.add(user);
+            SignupMethod method = SignupMethod.values()[random.nextInt(SignupMethod.values().length)];
+            return new UserSignedUp(
+                    id(),
+                    now(),
+                    team,
+                    user,
+                    "signup-service",
+                    user + "@" + slug + ".example",
+                    random.nextBoolean() ? "User " + user : null,
+                    method);
+        }
+
+        private String admin() {
+            return users.get(0);
+        }
+
+        private String anyUser() {
+            return users.get(random.nextInt(users.size()));
+        }
+    }
+
+    private String id() {
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(high, low).toString();
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static String title(String slug) {
+        return Character.toUpperCase(slug.charAt(0)) + slug.substring(1).replace('-', ' ');
+    }
+}

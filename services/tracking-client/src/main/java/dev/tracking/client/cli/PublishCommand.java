@@ -1,0 +1,124 @@
+package dev.tracking.client.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracking.client.FactPublisher;
+import dev.tracking.schemas.FactValidator;
+import dev.tracking.schemas.Facts;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * {@code publish <file>}: publishes a file of facts, one JSON object a line (see {@link FactJson}). Every line is
+ * parsed and validated before anything is sent; on bad input each bad line is reported with its number and reason and
+ * nothing is published (exit 2). On success it prints how many facts went to which topic (exit 0); if Kafka refuses a
+ * send it reports it and exits 1.
+ */
+final class PublishCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CliEnvironment environment;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PublishCommand(CliEnvironment environment, PrintStream out, PrintStream err) {
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("cannot read fact file " + file + ": " + e.getMessage());
+            return 2;
+        }
+        List<SpecificRecordBase> facts = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            List<String> problems = new ArrayList<>();
+            try {
+                JsonNode node = JSON.readTree(line);
+                FactJson.Parsed parsed = FactJson.parse(node);
+                problems.addAll(parsed.problems());
+                if (parsed.fact() != null) {
+                    problems.addAll(validate(parsed.fact()));
+                    facts.add(parsed.fact());
+                }
+            } catch (JsonProcessingException e) {
+                problems.add("not valid JSON: " + e.getOriginalMessage());
+            }
+            for (String problem : problems) {
+                errors.add(file.getFileName() + ":" + (i + 1) + ": " + problem);
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(err::println);
+            err.println("nothing published: " + errors.size() + " problem(s) in " + file);
+            return 2;
+        }
+        if (facts.isEmpty()) {
+            err.println("nothing published: " + file + " holds no facts");
+            return 2;
+        }
+        return publish(facts);
+    }
+
+    /** The publisher's rules, after filling what it would fill: a left-out event_id and occurred_at. */
+    private static List<String> validate(SpecificRecordBase fact) {
+        if (Facts.eventId(fact).isEmpty()) {
+            fact.put(Facts.EVENT_ID, UUID.randomUUID().toString());
+        }
+        if (Facts.occurredAt(fact).equals(Instant.EPOCH)) {
+            fact.put(Facts.OCCURRED_AT, Instant.now());
+        }
+        return FactValidator.violations(fact);
+    }
+
+    private int publish(List<SpecificRecordBase> facts) {
+        Map<String, Integer> perTopic = new TreeMap<>();
+        int failed = 0;
+        try (FactPublisher publisher = environment.publisher().build()) {
+            List<CompletableFuture<FactPublisher.Published>> sends = new ArrayList<>(facts.size());
+            for (SpecificRecordBase fact : facts) {
+                sends.add(publisher.publish(fact));
+            }
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    perTopic.merge(sends.get(i).join().topic(), 1, Integer::sum);
+                } catch (CompletionException e) {
+                    failed++;
+                    err.println("fact " + (i + 1) + " ("
+                            + facts.get(i).getSchema().getName() + ") not published: " + e.getCause());
+                }
+            }
+        }
+        int published = perTopic.values().stream().mapToInt(Integer::intValue).sum();
+        out.println("published " + published + " fact(s) to " + environment.bootstrapServers());
+        perTopic.forEach((topic, count) -> out.printf("  %-24s %d%n", topic, count));
+        if (failed > 0) {
+            err.println(failed + " fact(s) were not published");
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tracking.client.cli;
+
+import dev.tracking.client.FactPublisher;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code simulate}: publishes the facts of {@link FunnelSimulator} at a steady rate until stopped (Ctrl-C), or for a
+ * given duration or count; prints progress every 10 s and a summary at the end.
+ */
+final class SimulateCommand {
+
+    /** Options of the command, already validated. */
+    record Options(int teams, int ratePerSecond, Duration duration, long count, long seed) {}
+
+    private final CliEnvironment environment;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    SimulateCommand(CliEnvironment environment, PrintStream out, PrintStream err) {
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Asks a running simulation to stop after the facts already sent are acknowledged. */
+    void stop() {
+        stop.countDown();
+    }
+
+    int run(Options options) throws InterruptedException {
+        FunnelSimulator simulator = new FunnelSimulator(options.seed(), options.teams(), Clock.systemUTC());
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        long sent = 0;
+        long started = System.nanoTime();
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(50);
+        long nextReport = started + TimeUnit.SECONDS.toNanos(10);
+        long deadline = options.duration() == null
+                ? Long.MAX_VALUE
+                : started + options.duration().toNanos();
+        out.printf(
+                "simulating %d teams at %d facts/s into %s (Ctrl-C to stop)%n",
+                options.teams(), options.ratePerSecond(), environment.bootstrapServers());
+        try (FactPublisher publisher = environment.publisher().build()) {
+            while (stop.getCount() > 0
+                    && System.nanoTime() < deadline
+                    && (options.count() == 0 || sent < options.count())) {
+                long elapsed = System.nanoTime() - started;
+                long due = Math.min(options.count() == 0 ? Long.MAX_VALUE : options.count(), (long)
+                        ((elapsed + tickNanos) / 1e9 * options.ratePerSecond()));
+                for (; sent < due; sent++) {
+                    publisher.publish(simulator.next()).whenComplete((published, error) -> {
+                        if (error == null) {
+                            acknowledged.incrementAndGet();
+                        } else if (failed.getAndIncrement() == 0) {
+                            firstFailure.set(error);
+                            err.println("a fact was not published: " + error);
+                        }
+                    });
+                }
+                if (System.nanoTime() >= nextReport) {
+                    out.printf("sent %d, acknowledged %d, failed %d%n", sent, acknowledged.get(), failed.get());
+                    nextReport += TimeUnit.SECONDS.toNanos(10);
+                }
+                stop.await(tickNanos, TimeUnit.NANOSECONDS);
+            }
+            publisher.flush();
+        }
+        out.printf(
+                "done: sent %d, acknowledged %d, failed %d in %.1f s%n",
+                sent, acknowledged.get(), failed.get(), (System.nanoTime() - started) / 1e9);
+        return failed.get() == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.tracking.client.serde;
+
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Turns the bytes of a Kafka record value back into a fact, read with the reader's (current) schema whatever schema
+ * version the writer used. Implementations are thread-safe.
+ */
+public interface FactDecoder {
+
+    /** @throws UndecodableFactException when the bytes are not a fact this decoder can read */
+    SpecificRecord decode(String topic, byte[] value);
+}

@@ -1,0 +1,65 @@
+package dev.tracking.consumer.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * De-duplication and the durable state of mapping ({@code tracking.dedup.*}).
+ *
+ * @param store {@code memory} (bounded, lost on restart; the embedded default) or {@code redis} (production)
+ * @param window how long a delivered fact id is remembered; a fact seen again within it is skipped
+ * @param memory settings of the in-memory store
+ * @param redis settings of the Redis store
+ * @param onUnavailable what to do when the store cannot be reached
+ */
+@ConfigurationProperties("tracking.dedup")
+@Validated
+public record DedupProperties(
+        @NotNull @DefaultValue("memory") Store store,
+        @NotNull @DefaultValue("7d") Duration window,
+        @Valid @NotNull @DefaultValue Memory memory,
+        @Valid @NotNull @DefaultValue Redis redis,
+        @NotNull @DefaultValue("pause") OnUnavailable onUnavailable) {
+
+    public DedupProperties {
+        if (window != null && (window.isNegative() || window.isZero())) {
+            throw new IllegalArgumentException("tracking.dedup.window=" + window + " must be positive, such as 7d");
+        }
+    }
+
+    /** Which store keeps delivered fact ids and mapping state. */
+    public enum Store {
+        MEMORY,
+        REDIS
+    }
+
+    /** Behaviour when the store is unreachable. */
+    public enum OnUnavailable {
+        /** Stop delivering (the batch is retried with back-off) until the store is back: no duplicate, no loss. */
+        PAUSE,
+        /**
+         * Deliver without de-duplication and milestone state, relying on PostHog's merge of identical (event,
+         * distinct_id, uuid, day): no loss and no pause, but a milestone may repeat and a stale group update may pass.
+         */
+        FAIL_OPEN
+    }
+
+    /** @param maxEntries most fact ids remembered; the oldest are forgotten first */
+    public record Memory(@Min(1000) @DefaultValue("1000000") int maxEntries) {}
+
+    /**
+     * @param url Redis URL, {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS
+     * @param timeout time allowed for one Redis command
+     * @param keyPrefix prefix of every key this service writes
+     */
+    public record Redis(
+            @NotNull @DefaultValue("redis://127.0.0.1:6379") URI url,
+            @NotNull @DefaultValue("2s") Duration timeout,
+            @NotNull @DefaultValue("tracking:") String keyPrefix) {}
+}

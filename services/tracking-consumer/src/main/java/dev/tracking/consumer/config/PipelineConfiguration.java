@@ -1,0 +1,200 @@
+package dev.tracking.consumer.config;
+
+import dev.tracking.client.serde.FactDecoder;
+import dev.tracking.client.serde.SingleObjectEncoding;
+import dev.tracking.consumer.consume.FactListener;
+import dev.tracking.consumer.consume.FactPipeline;
+import dev.tracking.consumer.consume.PipelineMetrics;
+import dev.tracking.consumer.deadletter.DeadLetters;
+import dev.tracking.consumer.decode.FactReader;
+import dev.tracking.consumer.dedup.DedupStore;
+import dev.tracking.consumer.dedup.InMemoryDedupStore;
+import dev.tracking.consumer.dedup.StateFilter;
+import dev.tracking.consumer.delivery.BackoffPolicy;
+import dev.tracking.consumer.delivery.DeliveryHealth;
+import dev.tracking.consumer.delivery.DryRunTransport;
+import dev.tracking.consumer.delivery.FailureClassifier;
+import dev.tracking.consumer.delivery.HttpPostHogTransport;
+import dev.tracking.consumer.delivery.PostHogSender;
+import dev.tracking.consumer.delivery.PostHogTransport;
+import dev.tracking.consumer.mapping.FactMapping;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** The stages of the pipeline, wired from the typed configuration. */
+@Configuration(proxyBeanMethods = false)
+public class PipelineConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(PipelineConfiguration.class);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    FactDecoder factDecoder() {
+        return SingleObjectEncoding.decoder();
+    }
+
+    @Bean
+    FactMapping factMapping() {
+        return FactMapping.standard();
+    }
+
+    @Bean(destroyMethod = "close")
+    DedupStore dedupStore(DedupProperties dedup, Clock clock) {
+        return switch (dedup.store()) {
+            case MEMORY -> new InMemoryDedupStore(dedup.window(), dedup.memory().maxEntries(), clock);
+            case REDIS -> throw new IllegalStateException("tracking.dedup.store=redis is not available in this build");
+        };
+    }
+
+    @Bean(destroyMethod = "close")
+    PostHogTransport postHogTransport(PostHogProperties posthog, Clock clock) {
+        if (posthog.dryRun()) {
+            try {
+                DryRunTransport transport = new DryRunTransport(posthog.dryRunFile());
+                log.info(
+                        "no POSTHOG_API_KEY: dry-run, appending each PostHog request body to {}",
+                        transport.destination());
+                return transport;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open tracking.posthog.dry-run-file=" + posthog.dryRunFile(), e);
+            }
+        }
+        log.info("delivering to {}", posthog.batchEndpoint());
+        return new HttpPostHogTransport(
+                HttpPostHogTransport.defaultClient(posthog.connectTimeout()),
+                posthog.batchEndpoint(),
+                posthog.requestTimeout(),
+                clock);
+    }
+
+    @Bean
+    CircuitBreaker postHogCircuitBreaker(DeliveryProperties delivery) {
+        DeliveryProperties.CircuitBreaker settings = delivery.circuitBreaker();
+        return CircuitBreaker.of(
+                "posthog",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindowSize(settings.slidingWindowSize())
+                        .minimumNumberOfCalls(settings.minimumCalls())
+                        .failureRateThreshold(settings.failureRateThreshold())
+                        .waitDurationInOpenState(settings.openDuration())
+                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                        .permittedNumberOfCallsInHalfOpenState(2)
+                        .recordResult(result -> result instanceof PostHogTransport.Response response
+                                && FailureClassifier.classify(response.status()).isRetryable())
+                        .build());
+    }
+
+    @Bean
+    Retry postHogRetry(DeliveryProperties delivery) {
+        DeliveryProperties.Retry settings = delivery.retry();
+        BackoffPolicy backoff = new BackoffPolicy(
+                settings.initialBackoff(),
+                settings.multiplier(),
+                settings.maxBackoff(),
+                settings.jitter(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        return Retry.of(
+                "posthog",
+                RetryConfig.<PostHogTransport.Response>custom()
+                        .maxAttempts(settings.maxAttempts())
+                        .retryOnResult(response ->
+                                FailureClassifier.classify(response.status()).isRetryable())
+                        .retryOnException(
+                                error -> FailureClassifier.classify(error).isRetryable())
+                        .intervalBiFunction((attempt, outcome) -> backoff.waitAfter(
+                                        attempt,
+                                        outcome.isRight() ? outcome.get().retryAfter() : null)
+                                .toMillis())
+                        .failAfterMaxAttempts(false)
+                        .build());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService deliveryScheduler() {
+        return Executors.newScheduledThreadPool(1, runnable -> {
+            Thread thread = new Thread(runnable, "posthog-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    DeliveryHealth postHogHealth(PostHogTransport transport, CircuitBreaker breaker, Clock clock) {
+        return new DeliveryHealth(transport.destination(), breaker, clock);
+    }
+
+    @Bean
+    PostHogSender postHogSender(
+            PostHogProperties posthog,
+            PostHogTransport transport,
+            Retry retry,
+            CircuitBreaker breaker,
+            ScheduledExecutorService deliveryScheduler,
+            Clock clock,
+            DeliveryHealth health) {
+        return new PostHogSender(
+                transport,
+                new PostHogSender.Limits(
+                        posthog.apiKey(),
+                        posthog.historicalMigration(),
+                        posthog.batchSize(),
+                        posthog.maxRequestSize().toBytes(),
+                        posthog.dryRun() ? 0 : posthog.gzipLevel()),
+                retry,
+                breaker,
+                deliveryScheduler,
+                posthog.maxConcurrentRequests(),
+                clock,
+                health);
+    }
+
+    @Bean
+    DeadLetters deadLetters(KafkaTemplate<byte[], byte[]> deadLetterTemplate, TopicsProperties topics) {
+        return new DeadLetters(deadLetterTemplate, topics::deadLetterTopicOf);
+    }
+
+    @Bean
+    FactPipeline factPipeline(
+            FactDecoder decoder,
+            DedupStore store,
+            DedupProperties dedup,
+            FactMapping mapping,
+            PostHogSender sender,
+            DeadLetters deadLetters,
+            MeterRegistry meters,
+            PostHogProperties posthog,
+            Clock clock) {
+        return new FactPipeline(
+                new FactReader(decoder, clock),
+                new StateFilter(store, dedup.onUnavailable()),
+                mapping,
+                sender,
+                deadLetters,
+                new PipelineMetrics(meters),
+                clock,
+                posthog.maxEventSize().toBytes());
+    }
+
+    @Bean
+    FactListener factListener(FactPipeline pipeline) {
+        return new FactListener(pipeline);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tracking.consumer.delivery;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/** Runs at most {@code max} asynchronous tasks at once; later ones wait in order, without blocking a thread. */
+final class AsyncLimiter {
+    private final int max;
+    private final Queue<Runnable> waiting = new ArrayDeque<>();
+    private int running;
+
+    AsyncLimiter(int max) {
+        this.max = max;
+    }
+
+    <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Runnable start = () -> {
+            CompletableFuture<T> started;
+            try {
+                started = task.get();
+            } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
+            }
+            started.whenComplete((value, error) -> {
+                release();
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(value);
+                }
+            });
+        };
+        synchronized (this) {
+            if (running >= max) {
+                waiting.add(start);
+                return result;
+            }
+            running++;
+        }
+        start.run();
+        return result;
+    }
+
+    private void release() {
+        Runnable next;
+        synchronized (this) {
+            next = waiting.poll();
+            if (next == null) {
+                running--;
+            }
+        }
+        if (next != null) {
+            next.run();
+        }
+    }
+}

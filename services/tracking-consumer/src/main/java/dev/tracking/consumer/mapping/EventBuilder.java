@@ -1,0 +1,218 @@
+package dev.tracking.consumer.mapping;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tracking.schemas.Facts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Builds one {@link PostHogEvent} from a fact, applying the rules every event follows:
+ *
+ * <ul>
+ *   <li>{@code distinct_id} is the fact's {@code user_id}; without one it is {@code team:<team_id>} and the event is
+ *       personless ({@code $process_person_profile: false});
+ *   <li>an event of a fact with a team carries {@code $groups: {"team": team_id}};
+ *   <li>{@code timestamp} is {@code occurred_at} as ISO-8601 UTC with milliseconds, never the send time;
+ *   <li>{@code uuid} is {@link EventIds#of}(event_id, event name);
+ *   <li>enum values are lower-case; null values are left out (a null in {@code $set} would erase a known value);
+ *   <li>{@code $lib} names this service and {@code source} the producing service, when known.
+ * </ul>
+ *
+ * The output depends only on the fact, so the same fact always renders byte-identical events.
+ */
+public final class EventBuilder {
+    /** Value of {@code $lib}: which library captured the event. */
+    public static final String LIB = "tracking-consumer";
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern(
+                    "uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final String event;
+    private final SpecificRecord fact;
+    private final List<Object> properties = new ArrayList<>(8);
+    private final List<Object> set = new ArrayList<>(0);
+    private final List<Object> setOnce = new ArrayList<>(0);
+    private Map<String, Object> groupSet;
+    private String onceKey;
+
+    private EventBuilder(String event, SpecificRecord fact) {
+        this.event = event;
+        this.fact = fact;
+    }
+
+    /** An event named {@code event} produced by {@code fact}. */
+    public static EventBuilder event(String event, SpecificRecord fact) {
+        return new EventBuilder(event, fact);
+    }
+
+    /** A {@code $groupidentify} of the fact's team; add what it sets with {@link #groupSet}. */
+    public static EventBuilder groupIdentify(SpecificRecord fact) {
+        EventBuilder builder = new EventBuilder("$groupidentify", fact);
+        builder.groupSet = new LinkedHashMap<>();
+        return builder;
+    }
+
+    /** An event property; null values are left out, enums are sent lower-case. */
+    public EventBuilder property(String key, Object value) {
+        return add(properties, key, value);
+    }
+
+    /** A person property to overwrite ({@code $set}). */
+    public EventBuilder set(String key, Object value) {
+        return add(set, key, value);
+    }
+
+    /** A person property written only if the person has none yet ({@code $set_once}). */
+    public EventBuilder setOnce(String key, Object value) {
+        return add(setOnce, key, value);
+    }
+
+    /** A team group property ({@code $group_set} of a {@link #groupIdentify}). */
+    public EventBuilder groupSet(String key, Object value) {
+        if (groupSet == null) {
+            throw new IllegalStateException("groupSet is only for $groupidentify events");
+        }
+        if (value != null) {
+            groupSet.put(key, normalize(value));
+        }
+        return this;
+    }
+
+    /** Makes the event a milestone delivered only for the first fact claiming {@code key}. */
+    public EventBuilder once(String key) {
+        this.onceKey = key;
+        return this;
+    }
+
+    public PostHogEvent build() {
+        String eventId = Facts.eventId(fact);
+        String teamId = Facts.teamId(fact);
+        String userId = Facts.userId(fact);
+        Instant occurredAt = Facts.occurredAt(fact);
+        String distinctId = userId != null ? userId : "team:" + teamId;
+        String uuid = EventIds.of(eventId, event).toString();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("event", event);
+            json.writeStringField("distinct_id", distinctId);
+            json.writeStringField("uuid", uuid);
+            json.writeStringField("timestamp", TIMESTAMP.format(occurredAt));
+            json.writeObjectFieldStart("properties");
+            writePairs(json, properties);
+            if (Facts.source(fact) != null) {
+                json.writeStringField("source", Facts.source(fact));
+            }
+            json.writeStringField("$lib", LIB);
+            if (!set.isEmpty()) {
+                json.writeObjectFieldStart("$set");
+                writePairs(json, set);
+                json.writeEndObject();
+            }
+            if (!setOnce.isEmpty()) {
+                json.writeObjectFieldStart("$set_once");
+                writePairs(json, setOnce);
+                json.writeEndObject();
+            }
+            if (groupSet != null) {
+                json.writeStringField("$group_type", "team");
+                json.writeStringField("$group_key", teamId);
+                json.writeObjectFieldStart("$group_set");
+                for (Map.Entry<String, Object> entry : groupSet.entrySet()) {
+                    json.writeFieldName(entry.getKey());
+                    writeValue(json, entry.getValue());
+                }
+                json.writeEndObject();
+            }
+            if (teamId != null) {
+                json.writeObjectFieldStart("$groups");
+                json.writeStringField("team", teamId);
+                json.writeEndObject();
+            }
+            if (userId == null) {
+                json.writeBooleanField("$process_person_profile", false);
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PostHogEvent.GroupUpdate groupUpdate = groupSet == null
+                ? null
+                : new PostHogEvent.GroupUpdate(teamId, occurredAt.toEpochMilli(), List.copyOf(groupSet.keySet()), this);
+        return new PostHogEvent(eventId, event, distinctId, uuid, bytes.toByteArray(), onceKey, groupUpdate);
+    }
+
+    /** This group update re-rendered without {@code stale} properties; null when none would be left. */
+    PostHogEvent withoutGroupProperties(List<String> stale) {
+        EventBuilder copy = new EventBuilder(event, fact);
+        copy.properties.addAll(properties);
+        copy.onceKey = onceKey;
+        copy.groupSet = new LinkedHashMap<>(groupSet);
+        copy.groupSet.keySet().removeAll(stale);
+        return copy.groupSet.isEmpty() ? null : copy.build();
+    }
+
+    /** ISO-8601 UTC with milliseconds, the format of every timestamp we send. */
+    public static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
+    }
+
+    private EventBuilder add(List<Object> pairs, String key, Object value) {
+        if (value != null) {
+            pairs.add(key);
+            pairs.add(normalize(value));
+        }
+        return this;
+    }
+
+    private static Object normalize(Object value) {
+        if (value instanceof Enum<?> symbol) {
+            return symbol.name().toLowerCase(Locale.ROOT);
+        }
+        if (value instanceof Instant instant) {
+            return timestamp(instant);
+        }
+        if (value instanceof CharSequence || value instanceof Number || value instanceof Boolean) {
+            return value instanceof CharSequence text ? text.toString() : value;
+        }
+        throw new IllegalArgumentException(
+                "unsupported property value type " + value.getClass().getName());
+    }
+
+    private static void writePairs(JsonGenerator json, List<Object> pairs) throws IOException {
+        for (int i = 0; i < pairs.size(); i += 2) {
+            json.writeFieldName((String) pairs.get(i));
+            writeValue(json, pairs.get(i + 1));
+        }
+    }
+
+    private static void writeValue(JsonGenerator json, Object value) throws IOException {
+        if (value instanceof String text) {
+            json.writeString(text);
+        } else if (value instanceof Integer number) {
+            json.writeNumber(number);
+        } else if (value instanceof Long number) {
+            json.writeNumber(number);
+        } else if (value instanceof Boolean flag) {
+            json.writeBoolean(flag);
+        } else if (value instanceof Number number) {
+            json.writeNumber(number.toString());
+        } else {
+            throw new IllegalArgumentException("unsupported property value " + value);
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package dev.tracking.testkit.redis;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A {@code redis-server} process started for a test, bound to 127.0.0.1 on a free port, without persistence.
+ *
+ * <p>It only ever talks to, stops or kills the process it started: before launching it checks that nothing listens on
+ * the port, and it counts the server as up only when {@code INFO server} reports the process id of its own child.
+ * {@link #stop()} then {@link #restartOnSamePort()} simulates "Redis down mid-stream, then back" (the data is gone, as
+ * after a restart without persistence). A JVM shutdown hook kills the process if a test forgets {@link #close()}.
+ */
+public final class RedisServer implements AutoCloseable {
+    private static final String INSTALL_HINT =
+            "install it with `apt-get install redis-server`" + " (`make test` does this when run as root)";
+    private static final List<Path> EXTRA_DIRS =
+            List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"), Path.of("/usr/local/bin"));
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int START_ATTEMPTS = 3;
+
+    private final Path executable;
+    private final Path workDir;
+    private final Thread shutdownHook;
+    private int port;
+    private volatile Process process;
+
+    private RedisServer(Path executable) throws IOException {
+        this.executable = executable;
+        this.workDir = Files.createTempDirectory("redis-test-");
+        this.shutdownHook = new Thread(this::killOnExit, "redis-server-kill-on-exit");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** The {@code redis-server} executable found on the PATH or in /usr/bin, /usr/sbin, /usr/local/bin. */
+    public static Optional<Path> executable() {
+        List<Path> dirs = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                if (!dir.isBlank()) {
+                    dirs.add(Path.of(dir));
+                }
+            }
+        }
+        dirs.addAll(EXTRA_DIRS);
+        return dirs.stream()
+                .map(dir -> dir.resolve("redis-server"))
+                .filter(Files::isRegularFile)
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    /**
+     * Starts a server on a free port and waits until it answers.
+     *
+     * @throws IllegalStateException when {@code redis-server} is not installed or does not come up (the message holds
+     *     the tail of its log)
+     */
+    public static RedisServer start() {
+        Path executable = executable()
+                .orElseThrow(() -> new IllegalStateException("redis-server is not installed; " + INSTALL_HINT));
+        RedisServer server;
+        try {
+            server = new RedisServer(executable);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work directory for redis-server", e);
+        }
+        try {
+            for (int attempt = 1; ; attempt++) {
+                int port = freePort();
+                try {
+                    server.launch(port);
+                    return server;
+                } catch (PortTakenException e) {
+                    if (attempt == START_ATTEMPTS) {
+                        throw new IllegalStateException(
+                                "no free port for redis-server after " + attempt + " attempts", e);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #start()}, but when {@code redis-server} is not installed prints the reason on stderr and aborts the
+     * calling test (JUnit's {@link Assumptions#abort(String)}: reported as skipped, not failed).
+     */
+    public static RedisServer startOrSkip() {
+        if (executable().isEmpty()) {
+            String reason = "redis-server is not installed, skipping this test; " + INSTALL_HINT;
+            System.err.println(reason);
+            return Assumptions.abort(reason);
+        }
+        return start();
+    }
+
+    /** The port, stable across {@link #restartOnSamePort()}. */
+    public synchronized int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>}. */
+    public URI uri() {
+        return URI.create("redis://127.0.0.1:" + port());
+    }
+
+    /** Whether the process it started is alive. */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Whether the server answers {@code PING} with {@code PONG} within a second. */
+    public boolean ping() {
+        try {
+            return "PONG".equals(command(port(), Duration.ofSeconds(1), "PING"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Stops the process gracefully (SIGTERM; SIGKILL after 10 s) and waits for it to exit. No-op when stopped. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        awaitExit();
+    }
+
+    /** Kills the process at once (SIGKILL), like a crash, and waits for it to exit. No-op when stopped. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /**
+     * Starts a fresh process on the same port (stopping the current one first, if running) and waits until it answers.
+     *
+     * @throws IllegalStateException when something else now listens on the port, or the server does not come up
+     */
+    public synchronized void restartOnSamePort() {
+        stop();
+        try {
+            launch(port);
+        } catch (PortTakenException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Stops the process and deletes its work directory. */
+    @Override
+    public synchronized void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down; the hook kills the process anyway
+        }
+        deleteRecursively(workDir);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisServer[" + uri() + (isRunning() ? ", pid " + process.pid() : ", stopped") + "]";
+    }
+
+    private void launch(int port) {
+        if (isListening(port)) {
+            throw new PortTakenException(
+                    "port " + port + " is already in use by a process RedisServer did not start; it will not touch it");
+        }
+        this.port = port;
+        Path logFile = workDir.resolve("redis-" + port + ".log");
+        ProcessBuilder builder = new ProcessBuilder(
+                        executable.toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--daemonize",
+                        "no",
+                        "--dir",
+                        workDir.toString(),
+                        "--loglevel",
+                        "warning",
+                        "--logfile",
+                        "")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + executable, e);
+        }
+        awaitReady(logFile);
+    }
+
+    private void awaitReady(Path logFile) {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        String expectedPid = "process_id:" + process.pid();
+        while (true) {
+            if (!process.isAlive()) {
+                String log = tail(logFile);
+                process = null;
+                if (log.contains("Address already in use")) {
+                    throw new PortTakenException("redis-server could not bind port " + port + ": " + log);
+                }
+                throw new IllegalStateException(
+                        "redis-server exited while starting on port " + port + "; its log:\n" + log);
+            }
+            try {
+                String info = command(port, Duration.ofMillis(500), "INFO", "server");
+                if (info.lines().anyMatch(line -> line.strip().equals(expectedPid))) {
+                    if ("PONG".equals(command(port, Duration.ofMillis(500), "PING"))) {
+                        return;
+                    }
+                } else {
+                    killQuietly();
+                    throw new IllegalStateException("another Redis answers on port " + port + " (its INFO has no "
+                            + expectedPid + "); stopped the one this test started");
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                String log = tail(logFile);
+                killQuietly();
+                throw new IllegalStateException("redis-server did not answer PING on port " + port + " within "
+                        + STARTUP_TIMEOUT.toSeconds() + " s; its log:\n" + log);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                killQuietly();
+                throw new IllegalStateException("interrupted while waiting for redis-server", e);
+            }
+        }
+    }
+
+    private void awaitExit() {
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        process = null;
+    }
+
+    private synchronized void killQuietly() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        process = null;
+    }
+
+    /** Shutdown hook: no lock, so it cannot wait on a thread the JVM will never resume. */
+    private void killOnExit() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    /** Sends one command in RESP and returns a simple-string or bulk-string reply. */
+    static String command(int port, Duration timeout, String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.setTcpNoDelay(true);
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            for (String arg : args) {
+                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+                request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+                request.writeBytes(bytes);
+                request.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toByteArray());
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String line = readLine(in);
+            if (line.startsWith("+")) {
+                return line.substring(1);
+            }
+            if (line.startsWith("$")) {
+                int length = Integer.parseInt(line.substring(1));
+                if (length < 0) {
+                    return null;
+                }
+                byte[] body = in.readNBytes(length + 2);
+                return new String(body, 0, length, StandardCharsets.UTF_8);
+            }
+            throw new IOException("unexpected Redis reply: " + line);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\r') {
+                in.read(); // '\n'
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            line.write(b);
+        }
+        throw new IOException("connection closed before a reply");
+    }
+
+    private static boolean isListening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        }
+    }
+
+    private static String tail(Path logFile) {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: it is a temporary directory
+        }
+    }
+
+    private static final class PortTakenException extends RuntimeException {
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}
