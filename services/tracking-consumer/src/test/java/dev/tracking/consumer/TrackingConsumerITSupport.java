@@ -1,0 +1,155 @@
+package dev.tracking.consumer;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.tracking.client.FactPublisher;
+import dev.tracking.consumer.consume.FactListener;
+import dev.tracking.consumer.mapping.GoldenEvents;
+import dev.tracking.testkit.posthog.CapturedEvent;
+import dev.tracking.testkit.posthog.FakePostHog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the consumer's integration tests: the whole Spring application against a real Kafka broker (embedded KRaft)
+ * and a real HTTP server implementing PostHog's capture contract ({@link FakePostHog}), with short timeouts and
+ * back-offs so failure scenarios finish quickly.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "tracking.posthog.request-timeout=1s",
+            "tracking.posthog.batch-size=200",
+            "tracking.delivery.retry.max-attempts=3",
+            "tracking.delivery.retry.initial-backoff=20ms",
+            "tracking.delivery.retry.max-backoff=200ms",
+            "tracking.delivery.outage.initial-backoff=100ms",
+            "tracking.delivery.outage.max-backoff=500ms",
+            "tracking.delivery.circuit-breaker.open-duration=300ms",
+            "tracking.topics.partitions=3",
+            "spring.kafka.consumer.max-poll-records=200",
+            "spring.kafka.listener.concurrency=2",
+            "logging.level.kafka=error",
+            "logging.level.org.apache.kafka=error",
+            "logging.level.state.change.logger=error",
+        })
+@EmbeddedKafka(partitions = 3)
+@Timeout(120)
+public abstract class TrackingConsumerITSupport {
+    protected static final String API_KEY = "phc_integration_test";
+
+    protected static FakePostHog posthog;
+
+    @Autowired
+    protected EmbeddedKafkaBroker broker;
+
+    @Autowired
+    protected KafkaListenerEndpointRegistry listeners;
+
+    protected FactPublisher publisher;
+
+    @BeforeAll
+    static void startPostHog() {
+        posthog = FakePostHog.start(API_KEY);
+    }
+
+    @AfterAll
+    static void stopPostHog() {
+        posthog.close();
+    }
+
+    @DynamicPropertySource
+    static void postHogProperties(DynamicPropertyRegistry registry) {
+        registry.add("tracking.posthog.host", () -> posthog.baseUri().toString());
+        registry.add("tracking.posthog.api-key", () -> API_KEY);
+        registry.add("spring.kafka.consumer.group-id", () -> "it-" + UUID.randomUUID());
+    }
+
+    @BeforeEach
+    void openPublisher() {
+        posthog.reset();
+        publisher = FactPublisher.builder()
+                .bootstrapServers(broker.getBrokersAsString())
+                .build();
+    }
+
+    @AfterEach
+    void closePublisher() {
+        publisher.close();
+    }
+
+    /** Publishes facts in order and waits for Kafka's acknowledgements. */
+    protected void publish(SpecificRecord... facts) {
+        List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>();
+        for (SpecificRecord fact : facts) {
+            sends.add(publisher.publish(fact));
+        }
+        sends.forEach(java.util.concurrent.CompletableFuture::join);
+    }
+
+    /** Waits until PostHog has accepted at least {@code count} events. */
+    protected void awaitEvents(String label, int count) {
+        await(label).atMost(Duration.ofSeconds(60)).until(() -> posthog.eventCount() >= count);
+    }
+
+    /** Accepted events by uuid (the last copy wins). */
+    protected static Map<String, CapturedEvent> byUuid(List<CapturedEvent> events) {
+        Map<String, CapturedEvent> byUuid = new HashMap<>();
+        events.forEach(event -> byUuid.put(event.uuid(), event));
+        return byUuid;
+    }
+
+    /** The golden events of a fixture type, compact JSON. */
+    protected static List<String> golden(String recordName) {
+        return GoldenEvents.of(recordName);
+    }
+
+    protected MessageListenerContainer container() {
+        return listeners.getListenerContainer(FactListener.ID);
+    }
+
+    /** Every record currently in {@code topic}, read from the beginning. */
+    protected List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await("at least " + atLeast + " records in " + topic)
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                        return records.size() >= atLeast;
+                    });
+            // anything more that is already there
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        }
+        return records;
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# make run: local broker + tracking consumer + simulated product usage, until Ctrl-C.
+# Stops everything it started (and only that) on exit.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STATE="$ROOT/var/run"
+mkdir -p "$STATE"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+TEAMS="${TEAMS:-50}"
+RATE="${RATE:-200}"
+
+consumer_pid=""
+simulator_pid=""
+started_kafka=""
+
+cleanup() {
+  trap - EXIT INT TERM
+  echo >&2
+  if [[ -n $simulator_pid ]] && kill -0 "$simulator_pid" 2>/dev/null; then
+    kill -TERM "$simulator_pid" 2>/dev/null || true
+    wait "$simulator_pid" 2>/dev/null || true
+  fi
+  if [[ -n $consumer_pid ]] && kill -0 "$consumer_pid" 2>/dev/null; then
+    echo "run: stopping the tracking consumer (pid $consumer_pid)" >&2
+    kill -TERM "$consumer_pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$consumer_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$consumer_pid" 2>/dev/null || true
+  fi
+  if [[ -n $started_kafka ]]; then
+    echo "run: stopping the local Kafka broker" >&2
+    "$ROOT/tools/local-kafka/kafka-down.sh" || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# a broker that was already running (make kafka-up) is left running at the end
+# shellcheck source=local-kafka/common.sh
+source "$ROOT/tools/local-kafka/common.sh"
+if ! pid="$(cat "$LK_PIDFILE" 2>/dev/null)" || ! lk_is_ours "$pid"; then
+  started_kafka=yes
+fi
+eval "$("$ROOT/tools/local-kafka/kafka-up.sh")"
+export KAFKA_BOOTSTRAP_SERVERS
+
+SERVER_PORT="${SERVER_PORT:-$(free_port)}"
+export SERVER_PORT
+echo "run: Kafka at $KAFKA_BOOTSTRAP_SERVERS" >&2
+if [[ -n ${POSTHOG_API_KEY:-} ]]; then
+  echo "run: PostHog payloads go to ${POSTHOG_HOST:-https://us.i.posthog.com}/batch/ (POSTHOG_API_KEY is set)" >&2
+else
+  export TRACKING_POSTHOG_DRY_RUN_FILE="${TRACKING_POSTHOG_DRY_RUN_FILE:-$ROOT/var/dry-run/posthog-batches.jsonl}"
+  echo "run: no POSTHOG_API_KEY: dry-run, PostHog payloads are appended to $TRACKING_POSTHOG_DRY_RUN_FILE" >&2
+fi
+
+"$JAVA" -Xmx256m -jar services/tracking-consumer/target/tracking-consumer.jar >"$STATE/consumer.log" 2>&1 &
+consumer_pid=$!
+echo "run: tracking consumer started (pid $consumer_pid), log in var/run/consumer.log," \
+  "health at http://127.0.0.1:$SERVER_PORT/actuator/health" >&2
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$SERVER_PORT/actuator/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$consumer_pid" 2>/dev/null; then
+    echo "run: the tracking consumer exited during start-up; last lines of var/run/consumer.log:" >&2
+    tail -n 30 "$STATE/consumer.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+echo "run: simulating $TEAMS teams at $RATE facts/s (TEAMS=..., RATE=... to change); Ctrl-C to stop" >&2
+"$JAVA" -jar services/tracking-client/target/tracking-client-*-cli.jar simulate --teams "$TEAMS" --rate "$RATE" &
+simulator_pid=$!
+wait "$simulator_pid"
