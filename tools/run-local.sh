@@ -33,7 +33,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 0' INT TERM  # Ctrl-C is how make run is meant to end
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -58,12 +58,16 @@ else
   echo "run: no POSTHOG_API_KEY: dry-run, PostHog payloads are appended to $TRACKING_POSTHOG_DRY_RUN_FILE" >&2
 fi
 
-"$JAVA" -Xmx256m -jar services/tracking-consumer/target/tracking-consumer.jar >"$STATE/consumer.log" 2>&1 &
+# run copies of the jars, so that a rebuild while this runs does not pull them from under the JVMs
+cp services/tracking-consumer/target/tracking-consumer.jar "$STATE/tracking-consumer.jar"
+cp services/tracking-client/target/tracking-client-*-cli.jar "$STATE/fact-cli.jar"
+"$JAVA" -Xmx256m -jar "$STATE/tracking-consumer.jar" >"$STATE/consumer.log" 2>&1 &
 consumer_pid=$!
 echo "run: tracking consumer started (pid $consumer_pid), log in var/run/consumer.log," \
   "health at http://127.0.0.1:$SERVER_PORT/actuator/health" >&2
+ready=""
 for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$SERVER_PORT/actuator/health" >/dev/null 2>&1; then break; fi
+  if curl -fsS "http://127.0.0.1:$SERVER_PORT/actuator/health" >/dev/null 2>&1; then ready=yes; break; fi
   if ! kill -0 "$consumer_pid" 2>/dev/null; then
     echo "run: the tracking consumer exited during start-up; last lines of var/run/consumer.log:" >&2
     tail -n 30 "$STATE/consumer.log" >&2
@@ -71,8 +75,13 @@ for _ in $(seq 1 120); do
   fi
   sleep 0.5
 done
+if [[ -z $ready ]]; then
+  echo "run: the tracking consumer did not become healthy within 60 s; last lines of var/run/consumer.log:" >&2
+  tail -n 30 "$STATE/consumer.log" >&2
+  exit 1
+fi
 
 echo "run: simulating $TEAMS teams at $RATE facts/s (TEAMS=..., RATE=... to change); Ctrl-C to stop" >&2
-"$JAVA" -jar services/tracking-client/target/tracking-client-*-cli.jar simulate --teams "$TEAMS" --rate "$RATE" &
+"$JAVA" -jar "$STATE/fact-cli.jar" simulate --teams "$TEAMS" --rate "$RATE" &
 simulator_pid=$!
 wait "$simulator_pid"
