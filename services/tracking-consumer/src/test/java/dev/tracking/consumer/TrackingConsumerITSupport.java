@@ -3,7 +3,9 @@ package dev.tracking.consumer;
 import static org.awaitility.Awaitility.await;
 
 import dev.tracking.client.FactPublisher;
+import dev.tracking.consumer.config.TopicsProperties;
 import dev.tracking.consumer.consume.FactListener;
+import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.GoldenEvents;
 import dev.tracking.testkit.posthog.CapturedEvent;
 import dev.tracking.testkit.posthog.FakePostHog;
@@ -68,6 +70,9 @@ public abstract class TrackingConsumerITSupport {
     @Autowired
     protected KafkaListenerEndpointRegistry listeners;
 
+    @Autowired
+    protected TopicsProperties topics;
+
     protected FactPublisher publisher;
 
     @BeforeAll
@@ -130,8 +135,29 @@ public abstract class TrackingConsumerITSupport {
         return listeners.getListenerContainer(FactListener.ID);
     }
 
-    /** Every record currently in {@code topic}, read from the beginning. */
-    protected List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast) {
+    /** The uuids of every PostHog event the facts map to (before milestone and group filtering). */
+    protected static java.util.Set<String> uuidsOf(List<? extends SpecificRecord> facts) {
+        java.util.Set<String> uuids = new java.util.LinkedHashSet<>();
+        for (SpecificRecord fact : facts) {
+            FactMapping.standard().map(fact).forEach(event -> uuids.add(event.uuid()));
+        }
+        return uuids;
+    }
+
+    /** Waits until PostHog has accepted an event with each of these uuids. */
+    protected void awaitUuids(String label, java.util.Collection<String> uuids) {
+        await(label)
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> byUuid(posthog.events()).keySet().containsAll(uuids));
+    }
+
+    /** Every dead-letter topic. */
+    protected List<String> deadLetterTopics() {
+        return topics.sources().stream().map(topics::deadLetterTopicOf).toList();
+    }
+
+    /** Every record in these topics now (possibly none), read from the beginning. */
+    protected List<ConsumerRecord<byte[], byte[]>> readAllNow(List<String> topicNames) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
@@ -140,8 +166,41 @@ public abstract class TrackingConsumerITSupport {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            await("at least " + atLeast + " records in " + topic)
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topicNames) {
+                consumer.partitionsFor(topic)
+                        .forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            await("read to the end of " + topicNames)
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+                    });
+        }
+        return records;
+    }
+
+    /** Every record currently in {@code topic}, read from the beginning. */
+    protected List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast) {
+        return readAll(List.of(topic), atLeast);
+    }
+
+    /** Every record currently in these topics, read from the beginning; waits until there are {@code atLeast}. */
+    protected List<ConsumerRecord<byte[], byte[]>> readAll(List<String> topicNames, int atLeast) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(topicNames);
+            await("at least " + atLeast + " records in " + topicNames)
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> {
                         consumer.poll(Duration.ofMillis(200)).forEach(records::add);

@@ -18,6 +18,7 @@ package dev.tracking.testkit.posthog;
  * @param errorCode capture's error {@code code} for a rejected request (e.g. {@code missing_distinct_id}), else
  *     {@code null}
  * @param fault the scripted fault applied, or {@code null}
+ * @param receivedAt when the server started handling the request
  */
 public record CapturedRequest(
         long number,
@@ -32,7 +33,8 @@ public record CapturedRequest(
         int status,
         boolean eventsRecorded,
         String errorCode,
-        Fault fault) {
+        Fault fault,
+        java.time.Instant receivedAt) {
 
     /** {@link #status()} of a request whose connection was closed without a response. */
     public static final int NO_RESPONSE = 0;

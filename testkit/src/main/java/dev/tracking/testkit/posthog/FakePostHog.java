@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -234,27 +235,34 @@ public final class FakePostHog implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         long number = requestNumbers.incrementAndGet();
+        Instant receivedAt = Instant.now();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         boolean recorded = false;
         try {
             if (!path.equals("/batch/") && !path.equals("/batch")) {
                 long size = drain(exchange.getRequestBody());
-                record(simple(number, method, path, size, 404, "not_found", null), List.of(), false);
+                record(simple(number, receivedAt, method, path, size, 404, "not_found", null), List.of(), false);
                 recorded = true;
                 reply(exchange, new Reply(404, null, null));
                 return;
             }
             if (!method.equals("POST")) {
                 long size = drain(exchange.getRequestBody());
-                record(simple(number, method, path, size, 405, "method_not_allowed", null), List.of(), false);
+                record(
+                        simple(number, receivedAt, method, path, size, 405, "method_not_allowed", null),
+                        List.of(),
+                        false);
                 recorded = true;
                 reply(exchange, new Reply(405, null, "POST"));
                 return;
             }
             Fault fault = faults.take();
             if (fault instanceof Fault.ResetBeforeProcessing) {
-                record(simple(number, method, path, -1, CapturedRequest.NO_RESPONSE, null, fault), List.of(), false);
+                record(
+                        simple(number, receivedAt, method, path, -1, CapturedRequest.NO_RESPONSE, null, fault),
+                        List.of(),
+                        false);
                 recorded = true;
                 exchange.close();
                 return;
@@ -264,14 +272,17 @@ public final class FakePostHog implements AutoCloseable {
                 Rejection rejection = s.status() == 503
                         ? new Rejection(503, "service_unavailable", "transient error, please retry")
                         : new Rejection(s.status(), "scripted_fault", "scripted fault: HTTP " + s.status());
-                record(simple(number, method, path, size, s.status(), rejection.code(), fault), List.of(), false);
+                record(
+                        simple(number, receivedAt, method, path, size, s.status(), rejection.code(), fault),
+                        List.of(),
+                        false);
                 recorded = true;
                 reply(exchange, error(rejection, null));
                 return;
             }
             if (fault instanceof Fault.RateLimited r) {
                 long size = drain(exchange.getRequestBody());
-                record(simple(number, method, path, size, 429, "rate_limited", fault), List.of(), false);
+                record(simple(number, receivedAt, method, path, size, 429, "rate_limited", fault), List.of(), false);
                 recorded = true;
                 reply(exchange, error(new Rejection(429, "rate_limited", "rate limited"), r.retryAfterSeconds()));
                 return;
@@ -299,7 +310,8 @@ public final class FakePostHog implements AutoCloseable {
                     status,
                     accept,
                     rejection == null ? null : rejection.code(),
-                    fault);
+                    fault,
+                    receivedAt);
             List<CapturedEvent> accepted = accept ? toCaptured(d, number, fault) : List.of();
             record(request, accepted, accept);
             recorded = true;
@@ -315,7 +327,7 @@ public final class FakePostHog implements AutoCloseable {
             log.debug("request #{} {} {}: connection failed: {}", number, method, path, e.toString());
             if (!recorded) {
                 record(
-                        simple(number, method, path, -1, CapturedRequest.NO_RESPONSE, "io_error", null),
+                        simple(number, receivedAt, method, path, -1, CapturedRequest.NO_RESPONSE, "io_error", null),
                         List.of(),
                         false);
             }
@@ -323,7 +335,7 @@ public final class FakePostHog implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("request #{} {} {}: answering 500 after {}", number, method, path, e.toString(), e);
             if (!recorded) {
-                record(simple(number, method, path, -1, 500, "internal_error", null), List.of(), false);
+                record(simple(number, receivedAt, method, path, -1, 500, "internal_error", null), List.of(), false);
             }
             replyQuietly(exchange, error(new Rejection(500, "internal_error", "internal server error"), null));
         }
@@ -369,8 +381,16 @@ public final class FakePostHog implements AutoCloseable {
     }
 
     private static CapturedRequest simple(
-            long number, String method, String path, long size, int status, String code, Fault fault) {
-        return new CapturedRequest(number, method, path, false, size, -1, 0, null, null, status, false, code, fault);
+            long number,
+            Instant receivedAt,
+            String method,
+            String path,
+            long size,
+            int status,
+            String code,
+            Fault fault) {
+        return new CapturedRequest(
+                number, method, path, false, size, -1, 0, null, null, status, false, code, fault, receivedAt);
     }
 
     private Reply error(Rejection rejection, Long retryAfterSeconds) {

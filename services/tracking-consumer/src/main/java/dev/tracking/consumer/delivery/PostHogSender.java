@@ -40,6 +40,7 @@ public final class PostHogSender {
     private final AsyncLimiter inFlight;
     private final Clock clock;
     private final DeliveryHealth health;
+    private final java.util.concurrent.atomic.AtomicLong holdUntil = new java.util.concurrent.atomic.AtomicLong();
 
     public PostHogSender(
             PostHogTransport transport,
@@ -145,10 +146,44 @@ public final class PostHogSender {
         });
     }
 
+    /**
+     * A {@code Retry-After} applies to the whole project, not to one request: after one, no request of any partition
+     * is sent before it has passed.
+     */
+    private PostHogTransport.Response holdIfAsked(PostHogTransport.Response response) {
+        if (response.retryAfter() != null) {
+            long until = clock.millis() + response.retryAfter().toMillis();
+            holdUntil.accumulateAndGet(until, Math::max);
+        }
+        return response;
+    }
+
+    private <T> CompletableFuture<T> afterHold(java.util.function.Supplier<CompletableFuture<T>> send) {
+        long wait = holdUntil.get() - clock.millis();
+        if (wait <= 0) {
+            return send.get();
+        }
+        CompletableFuture<T> later = new CompletableFuture<>();
+        scheduler.schedule(
+                () -> {
+                    afterHold(send).whenComplete((value, error) -> {
+                        if (error != null) {
+                            later.completeExceptionally(error);
+                        } else {
+                            later.complete(value);
+                        }
+                    });
+                },
+                wait,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        return later;
+    }
+
     private CompletableFuture<PostHogTransport.Response> sendWithRetry(BatchBody body) {
         return retry.executeCompletionStage(
                         scheduler,
-                        () -> breaker.executeCompletionStage(() -> inFlight.submit(() -> transport.send(body))))
+                        () -> breaker.executeCompletionStage(() -> afterHold(
+                                () -> inFlight.submit(() -> transport.send(body).thenApply(this::holdIfAsked)))))
                 .toCompletableFuture()
                 .handle((response, error) -> {
                     if (error != null) {
