@@ -20,7 +20,7 @@ public class FactListener {
         this.pipeline = pipeline;
     }
 
-    @KafkaListener(id = ID, topics = "#{@factTopics}", batch = "true")
+    @KafkaListener(id = ID, idIsGroup = false, topics = "#{@factTopics}", batch = "true")
     public void onFacts(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
         pipeline.process(records, consumer);
     }

@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.kafka.support.KafkaUtils;
 
 /**
  * Writes records that can never be delivered to the dead-letter topic of their source topic, through Spring Kafka's
@@ -81,6 +83,8 @@ public final class DeadLetters {
         if (!(exception instanceof FactRejectedException reason)) {
             return headers;
         }
+        // Spring adds the group only for exceptions thrown by a listener; ours are not, so it is added here
+        add(headers, KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP, KafkaUtils.getConsumerGroupId());
         add(headers, DeadLetterHeaders.CATEGORY, reason.category().header());
         add(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(reason.attempts()));
         add(headers, DeadLetterHeaders.FIRST_FAILURE, reason.firstFailure().toString());
