@@ -31,6 +31,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -58,6 +59,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "logging.level.state.change.logger=error",
         })
 @EmbeddedKafka(partitions = 3)
+@DirtiesContext // each test class gets its own application, broker and PostHog; no state leaks between classes
 @Timeout(120)
 public abstract class TrackingConsumerITSupport {
     protected static final String API_KEY = "phc_integration_test";

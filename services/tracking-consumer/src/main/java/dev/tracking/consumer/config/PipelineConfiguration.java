@@ -9,6 +9,7 @@ import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.decode.FactReader;
 import dev.tracking.consumer.dedup.DedupStore;
 import dev.tracking.consumer.dedup.InMemoryDedupStore;
+import dev.tracking.consumer.dedup.RedisDedupStore;
 import dev.tracking.consumer.dedup.StateFilter;
 import dev.tracking.consumer.delivery.BackoffPolicy;
 import dev.tracking.consumer.delivery.DeliveryHealth;
@@ -59,7 +60,7 @@ public class PipelineConfiguration {
     DedupStore dedupStore(DedupProperties dedup, Clock clock) {
         return switch (dedup.store()) {
             case MEMORY -> new InMemoryDedupStore(dedup.window(), dedup.memory().maxEntries(), clock);
-            case REDIS -> throw new IllegalStateException("tracking.dedup.store=redis is not available in this build");
+            case REDIS -> RedisDedupStore.connect(dedup.redis(), dedup.window());
         };
     }
 

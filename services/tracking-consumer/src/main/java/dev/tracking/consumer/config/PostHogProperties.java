@@ -53,12 +53,12 @@ public record PostHogProperties(
 
     public PostHogProperties {
         if (maxRequestSize != null && maxRequestSize.compareTo(POSTHOG_BODY_LIMIT) > 0) {
-            throw new IllegalArgumentException("tracking.posthog.max-request-size=" + maxRequestSize
+            throw new IllegalArgumentException("tracking.posthog.max-request-size=" + human(maxRequestSize)
                     + " is above PostHog's body limit of 20MB; use at most 20MB");
         }
         if (maxRequestSize != null && maxEventSize != null && maxEventSize.compareTo(maxRequestSize) > 0) {
-            throw new IllegalArgumentException("tracking.posthog.max-event-size=" + maxEventSize
-                    + " is larger than tracking.posthog.max-request-size=" + maxRequestSize
+            throw new IllegalArgumentException("tracking.posthog.max-event-size=" + human(maxEventSize)
+                    + " is larger than tracking.posthog.max-request-size=" + human(maxRequestSize)
                     + "; an event must fit in a request");
         }
         if (requestTimeout != null && (requestTimeout.isNegative() || requestTimeout.isZero())) {
@@ -69,6 +69,15 @@ public record PostHogProperties(
             throw new IllegalArgumentException(
                     "tracking.posthog.connect-timeout=" + connectTimeout + " must be positive, such as 5s");
         }
+    }
+
+    /** A size as a person would write it: 50MB, 1000KB, 512B. */
+    static String human(DataSize size) {
+        long bytes = size.toBytes();
+        if (bytes % (1024 * 1024) == 0) {
+            return bytes / (1024 * 1024) + "MB";
+        }
+        return bytes % 1024 == 0 ? bytes / 1024 + "KB" : bytes + "B";
     }
 
     /** True when there is no API key: batches are written to {@link #dryRunFile} instead of sent. */

@@ -1,0 +1,51 @@
+package dev.tracking.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** A bad setting stops start-up with a message naming the key and the value (no broker needed: binding fails first). */
+@ExtendWith(OutputCaptureExtension.class)
+@Timeout(60)
+class ConfigurationValidationIT {
+
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                Arguments.of(
+                        "tracking.posthog.host=ftp://posthog.example",
+                        "tracking.posthog.host",
+                        "ftp://posthog.example"),
+                Arguments.of("tracking.posthog.batch-size=0", "tracking.posthog.batch-size", "0"),
+                Arguments.of("tracking.posthog.gzip-level=12", "tracking.posthog.gzip-level", "12"),
+                Arguments.of("tracking.posthog.request-timeout=soon", "tracking.posthog.request-timeout", "soon"),
+                Arguments.of("tracking.posthog.max-request-size=50MB", "tracking.posthog.max-request-size", "50MB"),
+                Arguments.of("tracking.dedup.store=postgres", "tracking.dedup.store", "postgres"),
+                Arguments.of("tracking.topics.engagement=bad topic!", "tracking.topics.engagement", "bad topic!"),
+                Arguments.of("tracking.delivery.retry.max-attempts=0", "tracking.delivery.retry.max-attempts", "0"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badSettings")
+    void aBadSettingStopsStartUpNamingTheKeyAndTheValue(
+            String setting, String key, String value, CapturedOutput output) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TrackingConsumerApplication.class)
+                        .web(WebApplicationType.NONE)
+                        .run("--" + setting, "--spring.kafka.bootstrap-servers=127.0.0.1:1"))
+                .isNotNull();
+
+        // Boot names nested keys in camelCase (tracking.delivery.retry.maxAttempts): compare in relaxed form
+        String relaxed = output.getAll().toLowerCase(java.util.Locale.ROOT).replace("-", "");
+        assertThat(relaxed).contains(key.toLowerCase(java.util.Locale.ROOT).replace("-", ""));
+        assertThat(output.getAll()).contains(value);
+    }
+}

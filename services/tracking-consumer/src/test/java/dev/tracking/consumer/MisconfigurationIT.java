@@ -1,0 +1,64 @@
+package dev.tracking.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tracking.consumer.delivery.DeliveryHealth;
+import dev.tracking.testkit.fixtures.FactFixtures;
+import dev.tracking.testkit.posthog.FakePostHog;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+/** PostHog refuses the API key: the consumer stops, reports DOWN, commits nothing and dead-letters nothing. */
+class MisconfigurationIT extends TrackingConsumerITSupport {
+
+    @Autowired
+    DeliveryHealth health;
+
+    @Value("${spring.kafka.consumer.group-id}")
+    String group;
+
+    @BeforeAll
+    static void postHogOfAnotherProject() {
+        posthog.close();
+        posthog = FakePostHog.start("phc_key_of_another_project");
+    }
+
+    @Test
+    void aRefusedApiKeyStopsConsumptionReportsDownAndCommitsNothing() throws Exception {
+        List<SpecificRecordBase> facts = FactFixtures.traffic("refused-key", 10);
+        publish(facts.toArray(SpecificRecordBase[]::new));
+
+        await("the listener container stopped")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !container().isRunning());
+
+        assertThat(posthog.requests())
+                .isNotEmpty()
+                .allSatisfy(request -> assertThat(request.status()).isEqualTo(401));
+        assertThat(health.health().getStatus().getCode()).isEqualTo("DOWN");
+        assertThat(health.health().getDetails().get("error").toString()).contains("401", "api-key");
+        assertThat(readAllNow(deadLetterTopics()))
+                .as("nothing dead-lettered for a bad key")
+                .isEmpty();
+        try (AdminClient admin =
+                AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            assertThat(committed.values())
+                    .as("committed offsets of %s", group)
+                    .allSatisfy(offset -> assertThat(offset).isNull());
+        }
+    }
+}
