@@ -7,7 +7,7 @@ CLI_JAR = $(wildcard services/tracking-client/target/tracking-client-*-cli.jar)
 SOURCES := $(shell find pom.xml schemas services testkit -name pom.xml -o -path '*/src/main/*' -type f 2>/dev/null)
 BOOTSTRAP = $(shell cat var/kafka/bootstrap 2>/dev/null)
 
-.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install schemas-snapshot format clean
+.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install schemas-snapshot schemas-register format clean
 
 help:
 	@echo "make run                  local Kafka + tracking consumer (dry-run unless POSTHOG_API_KEY) + simulated facts, until Ctrl-C"
@@ -18,6 +18,7 @@ help:
 	@echo "make publish FILE=f.jsonl publish a file of facts"
 	@echo "make simulate             publish simulated product usage (TEAMS=50 RATE=200)"
 	@echo "make schemas-snapshot     record changed schemas as new released versions"
+	@echo "make schemas-register     check and register every fact schema with \$$SCHEMA_REGISTRY_URL (ARGS=--dry-run)"
 
 build: $(CONSUMER_JAR)
 
@@ -66,6 +67,10 @@ simulate: build
 schemas-snapshot:
 	$(MVN) -pl schemas install -DskipTests
 	$(MVN) -pl schemas exec:java
+
+schemas-register: build
+	@test -n "$${SCHEMA_REGISTRY_URL}" || { echo "usage: SCHEMA_REGISTRY_URL=http://127.0.0.1:8085/apis/ccompat/v7 make schemas-register [ARGS=--dry-run]"; exit 2; }
+	$(JAVA) -jar $(CLI_JAR) schemas-register $(ARGS)
 
 format:
 	$(MVN) spotless:apply

@@ -1,5 +1,6 @@
 package dev.tracking.consumer.config;
 
+import dev.tracking.client.registry.SchemaRegistryException;
 import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +31,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * <p>Error handling of the batch listener (Spring Kafka's machinery, no hand-written loop):
  *
  * <ul>
- *   <li>{@link PostHogMisconfiguredException} (401 and friends): {@link CommonContainerStoppingErrorHandler} stops the
- *       container; nothing is committed or dead-lettered; health is DOWN;
+ *   <li>{@link PostHogMisconfiguredException} (401 and friends) or a {@link SchemaRegistryException} (the registry
+ *       refused our credentials or request): {@link CommonContainerStoppingErrorHandler} stops the container; nothing
+ *       is committed or dead-lettered; PostHog's case makes health DOWN;
  *   <li>anything else thrown by the pipeline (PostHog unavailable, dedup store or dead-letter topic unavailable):
  *       {@link DefaultErrorHandler} pauses the consumer and re-invokes the listener with the same batch, with
  *       exponential back-off and no limit on attempts, so an outage of hours loses nothing and needs no human. It
@@ -65,7 +67,7 @@ public class KafkaConfiguration {
         retryForever.setLogLevel(org.springframework.kafka.KafkaException.Level.WARN);
         CommonDelegatingErrorHandler handler = new CommonDelegatingErrorHandler(retryForever);
         handler.setCauseChainTraversing(true);
-        handler.addDelegate(PostHogMisconfiguredException.class, new CommonContainerStoppingErrorHandler() {
+        CommonContainerStoppingErrorHandler stop = new CommonContainerStoppingErrorHandler() {
             @Override
             public void handleBatch(
                     Exception thrownException,
@@ -76,7 +78,10 @@ public class KafkaConfiguration {
                 log.error("stopping consumption: {}", thrownException.getMessage());
                 super.handleBatch(thrownException, data, consumer, container, invokeListener);
             }
-        });
+        };
+        handler.addDelegate(PostHogMisconfiguredException.class, stop);
+        // the registry answered but refused us (401/403, bad request): configuration, not an outage
+        handler.addDelegate(SchemaRegistryException.class, stop);
         return handler;
     }
 

@@ -1,5 +1,7 @@
 package dev.tracking.consumer.config;
 
+import dev.tracking.client.registry.HttpSchemaRegistryClient;
+import dev.tracking.client.serde.ConfluentEncoding;
 import dev.tracking.client.serde.FactDecoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
 import dev.tracking.consumer.consume.FactListener;
@@ -46,9 +48,32 @@ public class PipelineConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * Without a registry: Avro single-object encoding only. With one: both framings, Confluent writer schemas fetched
+     * by id once each; a registry that cannot be reached throws a retryable exception (the batch is retried, nothing is
+     * dead-lettered).
+     */
     @Bean
-    FactDecoder factDecoder() {
-        return SingleObjectEncoding.decoder();
+    FactDecoder factDecoder(SchemaRegistryProperties registry) {
+        if (!registry.configured()) {
+            log.info("no tracking.schema-registry.url: reading Avro single-object encoding only");
+            return SingleObjectEncoding.decoder();
+        }
+        HttpSchemaRegistryClient.Builder client = HttpSchemaRegistryClient.builder(registry.url())
+                .connectTimeout(registry.connectTimeout())
+                .requestTimeout(registry.requestTimeout())
+                .maxAttempts(registry.retry().maxAttempts())
+                .backoff(registry.retry().initialBackoff(), registry.retry().maxBackoff());
+        if (registry.basicAuth()) {
+            client.basicAuth(registry.username(), registry.password());
+        }
+        SchemaRegistryProperties.Tls tls = registry.tls();
+        if (tls.truststore() != null) {
+            client.trustStore(tls.truststore(), tls.truststorePassword().toCharArray(), tls.truststoreType());
+        }
+        HttpSchemaRegistryClient built = client.build();
+        log.info("reading Confluent-framed facts with schema registry {} and single-object encoded ones", built.url());
+        return ConfluentEncoding.decoder(built);
     }
 
     @Bean
