@@ -3,7 +3,7 @@ package dev.tracking.schemas;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -22,6 +22,9 @@ import org.apache.avro.specific.SpecificRecord;
  * The rules are derived from the schema, so a new fact type is covered without code here.
  */
 public final class FactValidator {
+    private static final Pattern UUID_FORM =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     private FactValidator() {}
 
     /** Every rule the fact breaks, one readable line each, naming the field and the bad value; empty if valid. */
@@ -30,7 +33,7 @@ public final class FactValidator {
         Schema schema = fact.getSchema();
         String eventId = Facts.eventId(fact);
         if (eventId == null || eventId.isBlank()) {
-            problems.add("event_id is blank");
+            problems.add("event_id " + quoted(eventId) + " is blank");
         } else if (!isUuid(eventId)) {
             problems.add("event_id '" + eventId + "' is not a UUID");
         }
@@ -49,11 +52,11 @@ public final class FactValidator {
                 case STRING -> {
                     boolean isId = field.pos() == Facts.TEAM_ID || field.pos() == Facts.USER_ID;
                     if (value == null && !nullable) {
-                        problems.add(field.name() + " is missing");
+                        problems.add(field.name() + " is missing (null)");
                     } else if (value != null
                             && (!nullable || isId)
                             && value.toString().isBlank()) {
-                        problems.add(field.name() + " is blank");
+                        problems.add(field.name() + " " + quoted(value) + " is blank");
                     }
                 }
                 case INT, LONG -> {
@@ -61,14 +64,14 @@ public final class FactValidator {
                         continue;
                     }
                     if (value == null && !nullable) {
-                        problems.add(field.name() + " is missing");
+                        problems.add(field.name() + " is missing (null)");
                     } else if (value != null && ((Number) value).longValue() < 0) {
                         problems.add(field.name() + " is negative: " + value);
                     }
                 }
                 default -> {
                     if (value == null && !nullable) {
-                        problems.add(field.name() + " is missing");
+                        problems.add(field.name() + " is missing (null)");
                     }
                 }
             }
@@ -76,16 +79,13 @@ public final class FactValidator {
         return problems;
     }
 
+    /** The canonical 8-4-4-4-12 hex form; {@link java.util.UUID#fromString} alone also takes signs such as {@code +}. */
     static boolean isUuid(String value) {
-        if (value.length() != 36) {
-            return false;
-        }
-        try {
-            UUID.fromString(value);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return UUID_FORM.matcher(value).matches();
+    }
+
+    private static String quoted(Object value) {
+        return value == null ? "null" : "'" + value + "'";
     }
 
     private static Schema nonNull(Schema schema) {

@@ -1,5 +1,8 @@
 package dev.tracking.client;
 
+import dev.tracking.client.registry.SchemaRegistryClient;
+import dev.tracking.client.registry.SubjectNameStrategy;
+import dev.tracking.client.serde.ConfluentEncoding;
 import dev.tracking.client.serde.FactEncoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
 import dev.tracking.schemas.FactFamily;
@@ -43,9 +46,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>an empty {@code event_id} is filled with a random UUID and an unset {@code occurred_at} (the epoch) with the
  *       clock's current time, on a copy: the caller's object is not changed; the values used are in the result;
  *   <li>the producer is idempotent with {@code acks=all}: the future completes when every in-sync replica has the
- *       record, and completes exceptionally on any failure (invalid fact, encoding, broker) — nothing is dropped
- *       silently.
+ *       record, and completes exceptionally on any failure (invalid fact, encoding, schema registry, broker) — nothing
+ *       is dropped silently.
  * </ul>
+ *
+ * <p>Wire format: Avro single-object encoding by default; the Confluent framing (schema id from a registry) with
+ * {@link Builder#schemaRegistry}. The first fact of each type then waits for one registry call (bounded by the
+ * client's timeouts and retries); when the registry cannot be reached the future completes exceptionally with {@link
+ * dev.tracking.client.registry.SchemaRegistryUnavailableException}. Later facts of that type make no registry call.
  */
 public final class FactPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
@@ -195,6 +203,20 @@ public final class FactPublisher implements AutoCloseable {
         /** How facts are serialized; single-object encoding by default. */
         public Builder encoder(FactEncoder encoder) {
             this.encoder = Objects.requireNonNull(encoder);
+            return this;
+        }
+
+        /**
+         * Writes the Confluent framing, registering each fact type's schema with {@code registry} on first use under
+         * the subject of {@link SubjectNameStrategy#DEFAULT} ({@code <topic>-<record>}).
+         */
+        public Builder schemaRegistry(SchemaRegistryClient registry) {
+            return schemaRegistry(registry, SubjectNameStrategy.DEFAULT);
+        }
+
+        /** Writes the Confluent framing, schemas registered under the subjects {@code strategy} names. */
+        public Builder schemaRegistry(SchemaRegistryClient registry, SubjectNameStrategy strategy) {
+            this.encoder = ConfluentEncoding.encoder(registry, strategy);
             return this;
         }
 

@@ -320,6 +320,9 @@ public final class FakePostHog implements AutoCloseable {
             } else if (fault instanceof Fault.SlowAfterProcessing slow) {
                 delayedReplies.schedule(
                         () -> replyQuietly(exchange, reply), slow.delay().toNanos(), TimeUnit.NANOSECONDS);
+            } else if (!faults.latency().isZero()) {
+                delayedReplies.schedule(
+                        () -> replyQuietly(exchange, reply), faults.latency().toNanos(), TimeUnit.NANOSECONDS);
             } else {
                 reply(exchange, reply);
             }

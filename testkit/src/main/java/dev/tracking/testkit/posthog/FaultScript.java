@@ -22,6 +22,7 @@ public final class FaultScript {
     private final Deque<Fault> queue = new ArrayDeque<>();
     private final List<Predicate<JsonNode>> rejectionRules = new CopyOnWriteArrayList<>();
     private volatile boolean outage;
+    private volatile java.time.Duration latency = java.time.Duration.ZERO;
 
     FaultScript() {}
 
@@ -60,6 +61,23 @@ public final class FaultScript {
         return this;
     }
 
+    /**
+     * Persistent: every accepted batch is answered only after {@code delay}, like a round trip to PostHog cloud (events
+     * are recorded on arrival). Zero turns it off; scripted faults still apply.
+     */
+    public FaultScript latency(java.time.Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, got " + delay);
+        }
+        this.latency = delay;
+        return this;
+    }
+
+    /** The latency of {@link #latency(java.time.Duration)}. */
+    public java.time.Duration latency() {
+        return latency;
+    }
+
     /** Whether an outage is on. */
     public boolean outage() {
         return outage;
@@ -78,6 +96,7 @@ public final class FaultScript {
             queue.clear();
         }
         rejectionRules.clear();
+        latency = java.time.Duration.ZERO;
         outage = false;
         return this;
     }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fact command line: {@code publish <file>} and {@code simulate [options]}. Exit codes: 0 done, 1 Kafka did not
- * take every fact, 2 bad arguments or bad input (nothing published).
+ * The fact command line: {@code publish <file>}, {@code simulate [options]} and {@code schemas-register [--dry-run]}.
+ * Exit codes: 0 done, 1 Kafka did not take every fact (or, for {@code schemas-register}, a schema is incompatible or
+ * the registry failed), 2 bad arguments or bad input (nothing published).
  */
 public final class FactCli {
     static final String USAGE = """
@@ -20,10 +21,24 @@ public final class FactCli {
               fact-cli simulate [--teams N] [--rate FACTS_PER_SECOND] [--duration DURATION] [--count N] [--seed N]
                   publish simulated product usage until Ctrl-C (defaults: --teams 50 --rate 200)
                   DURATION is ISO-8601 (PT30S) or a number with s/m/h (30s, 5m)
+              fact-cli schemas-register [--dry-run] [--compatibility LEVEL]
+                  check every fact schema against the registry's versions of its subject, then register them all;
+                  exit 1 naming the incompatible fields (nothing registered) if a change breaks compatibility
+                  LEVEL set on each subject: BACKWARD_TRANSITIVE (default), BACKWARD, FULL, ... (topic strategy: NONE)
             environment:
               KAFKA_BOOTSTRAP_SERVERS       Kafka to publish to (default 127.0.0.1:9092)
               TRACKING_TOPICS_<FAMILY>      topic of a fact family (ONBOARDING, INTEGRATIONS, ENGAGEMENT,
                                             SUBSCRIPTIONS, PROFILES), default facts.<family>
+              SCHEMA_REGISTRY_URL           schema registry (Confluent REST API); when set, facts are published in the
+                                            Confluent framing: http://127.0.0.1:8081, Apicurio: .../apis/ccompat/v7
+                                            (default: none, Avro single-object encoding)
+              SCHEMA_REGISTRY_USER          basic auth user (API key) of the registry, with SCHEMA_REGISTRY_PASSWORD
+              SCHEMA_REGISTRY_PASSWORD      basic auth password (API secret); never printed
+              SCHEMA_REGISTRY_TRUSTSTORE    PKCS12 (or .jks) trust store for an https registry, with
+                                            SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD (default: the JDK's trusted CAs)
+              SCHEMA_REGISTRY_SUBJECT_STRATEGY
+                                            subject of a schema: topic-record (<topic>-<record>, default), record
+                                            (<record>) or topic (<topic>-value, one subject for several fact types)
             """;
 
     private FactCli() {}
@@ -43,7 +58,17 @@ public final class FactCli {
             return args.length == 0 ? 2 : 0;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            environment.schemaRegistry();
+            environment.subjectStrategy();
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         switch (args[0]) {
+            case "schemas-register" -> {
+                return new SchemasRegisterCommand(environment, out, err).run(rest);
+            }
             case "publish" -> {
                 if (rest.size() != 1) {
                     err.println("publish takes exactly one argument, the fact file; got " + rest);
@@ -62,20 +87,23 @@ public final class FactCli {
                     return 2;
                 }
                 SimulateCommand command = new SimulateCommand(environment, out, err);
-                Thread main = Thread.currentThread();
-                Thread hook = new Thread(() -> {
-                    command.stop();
-                    try {
-                        main.join(35_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                // Ctrl-C: stop, and hold the JVM until the facts already sent are acknowledged and the summary printed.
+                // The hook waits for the command, not for this thread: this thread goes on to System.exit, which
+                // blocks while hooks run.
+                Thread hook = new Thread(() -> command.stopAndAwait(Duration.ofSeconds(35)));
                 Runtime.getRuntime().addShutdownHook(hook);
-                return command.run(options);
+                try {
+                    return command.run(options);
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is what stopped the command
+                    }
+                }
             }
             default -> {
-                err.println("unknown command '" + args[0] + "': expected publish or simulate");
+                err.println("unknown command '" + args[0] + "': expected publish, simulate or schemas-register");
                 err.print(USAGE);
                 return 2;
             }
@@ -145,7 +173,7 @@ public final class FactCli {
             if (!parsed.isNegative() && !parsed.isZero()) {
                 return parsed;
             }
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             // reported below
         }
         throw new IllegalArgumentException(

@@ -210,8 +210,8 @@ final class FunnelSimulator {
             if (roll < 72 && invited < 12) {
                 invited++;
                 TeamRole role = random.nextInt(5) == 0 ? TeamRole.ADMIN : TeamRole.MEMBER;
-                pending.add(signup(slug));
-                pending.add(new TeamProfileUpdated(id(), now(), slug, null, SOURCE, title(slug), users.size() + 1));
+                pending.add(signup(slug)); // adds the invitee to users
+                pending.add(new TeamProfileUpdated(id(), now(), slug, null, SOURCE, title(slug), users.size()));
                 return new TeamMemberInvited(id(), now(), slug, admin(), SOURCE, role);
             }
             if (roll < 78 && !connected.isEmpty()) {

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * {@code publish <file>}: publishes a file of facts, one JSON object a line (see {@link FactJson}). Every line is
@@ -94,10 +95,24 @@ final class PublishCommand {
         return FactValidator.violations(fact);
     }
 
+    /** Why no producer could be made (an unusable {@code KAFKA_BOOTSTRAP_SERVERS}, a bad setting), in one line. */
+    static String cannotBuild(CliEnvironment environment, KafkaException e) {
+        Throwable reason = e.getCause() != null ? e.getCause() : e;
+        return "cannot create a Kafka producer for KAFKA_BOOTSTRAP_SERVERS=" + environment.bootstrapServers() + ": "
+                + reason.getMessage();
+    }
+
     private int publish(List<SpecificRecordBase> facts) {
         Map<String, Integer> perTopic = new TreeMap<>();
         int failed = 0;
-        try (FactPublisher publisher = environment.publisher().build()) {
+        FactPublisher built;
+        try {
+            built = environment.publisher().build();
+        } catch (KafkaException e) {
+            err.println("nothing published: " + cannotBuild(environment, e));
+            return 2;
+        }
+        try (FactPublisher publisher = built) {
             List<CompletableFuture<FactPublisher.Published>> sends = new ArrayList<>(facts.size());
             for (SpecificRecordBase fact : facts) {
                 sends.add(publisher.publish(fact));

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * {@code simulate}: publishes the facts of {@link FunnelSimulator} at a steady rate until stopped (Ctrl-C), or for a
@@ -22,6 +23,7 @@ final class SimulateCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     SimulateCommand(CliEnvironment environment, PrintStream out, PrintStream err) {
         this.environment = environment;
@@ -34,7 +36,26 @@ final class SimulateCommand {
         stop.countDown();
     }
 
+    /** Stops a running simulation and waits up to {@code timeout} for {@link #run} to finish; false on timeout. */
+    boolean stopAndAwait(Duration timeout) {
+        stop();
+        try {
+            return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     int run(Options options) throws InterruptedException {
+        try {
+            return simulate(options);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private int simulate(Options options) throws InterruptedException {
         FunnelSimulator simulator = new FunnelSimulator(options.seed(), options.teams(), Clock.systemUTC());
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -49,7 +70,14 @@ final class SimulateCommand {
         out.printf(
                 "simulating %d teams at %d facts/s into %s (Ctrl-C to stop)%n",
                 options.teams(), options.ratePerSecond(), environment.bootstrapServers());
-        try (FactPublisher publisher = environment.publisher().build()) {
+        FactPublisher built;
+        try {
+            built = environment.publisher().build();
+        } catch (KafkaException e) {
+            err.println(PublishCommand.cannotBuild(environment, e));
+            return 2;
+        }
+        try (FactPublisher publisher = built) {
             while (stop.getCount() > 0
                     && System.nanoTime() < deadline
                     && (options.count() == 0 || sent < options.count())) {

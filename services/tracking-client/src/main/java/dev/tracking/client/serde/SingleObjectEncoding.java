@@ -51,6 +51,11 @@ public final class SingleObjectEncoding {
         return new Decoder(SchemaHistory.all());
     }
 
+    /** Decoder for the given writer schemas of each fact type (plus each type's current schema). */
+    static FactDecoder decoder(Map<Class<? extends SpecificRecordBase>, List<Schema>> history) {
+        return new Decoder(history);
+    }
+
     private static final class Encoder implements FactEncoder {
         private record Writer(byte[] header, SpecificDatumWriter<SpecificRecord> datumWriter) {}
 
@@ -107,9 +112,16 @@ public final class SingleObjectEncoding {
 
         @Override
         public SpecificRecord decode(String topic, byte[] value) {
-            if (!matches(value) || value.length < HEADER_LENGTH) {
+            if (!matches(value)) {
                 throw new UndecodableFactException(
                         "not Avro single-object encoded (expected marker C3 01, got " + prefix(value) + ")",
+                        null,
+                        null);
+            }
+            if (value.length < HEADER_LENGTH) {
+                throw new UndecodableFactException(
+                        "truncated single-object header: " + value.length + " bytes, expected at least "
+                                + HEADER_LENGTH,
                         null,
                         null);
             }
@@ -129,7 +141,7 @@ public final class SingleObjectEncoding {
                     DecoderFactory.get().binaryDecoder(value, HEADER_LENGTH, value.length - HEADER_LENGTH, REUSE.get());
             REUSE.set(decoder);
             try {
-                SpecificRecord fact = reader.read(null, decoder);
+                SpecificRecord fact = reader.read(null, new BoundedDecoder(decoder));
                 if (!decoder.isEnd()) {
                     throw new UndecodableFactException(
                             "trailing bytes after the " + fact.getSchema().getName() + " body", reference, null);

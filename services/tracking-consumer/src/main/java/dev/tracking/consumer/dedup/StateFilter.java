@@ -34,8 +34,11 @@ public final class StateFilter {
     /** Events to send, and what was dropped. */
     public record Filtered(List<PostHogEvent> events, Dropped dropped) {}
 
+    private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final DedupStore store;
     private final OnUnavailable onUnavailable;
+    private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
 
     public StateFilter(DedupStore store, OnUnavailable onUnavailable) {
         this.store = store;

@@ -1,0 +1,174 @@
+package dev.tracking.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Argument handling of the command line; nothing here reaches Kafka (every case stops before publishing). */
+class FactCliTest {
+    /** Where a test run of the CLI would publish: a closed port, so an accidental publish fails instead of hanging. */
+    private static final Map<String, String> NO_KAFKA = Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void noArgumentsExits2WithUsageOnStderr() throws InterruptedException {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err()).contains("usage:", "publish", "simulate");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void helpExits0WithUsageOnStdout() throws InterruptedException {
+        assertThat(run("--help")).isEqualTo(0);
+        assertThat(out()).contains("usage:", "KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void unknownCommandExits2NamingIt() throws InterruptedException {
+        assertThat(run("replay", "facts.jsonl")).isEqualTo(2);
+        assertThat(err()).contains("unknown command 'replay'");
+    }
+
+    @ParameterizedTest(name = "--rate {0}")
+    @CsvSource({"fast", "0", "-5", "2.5", "99999999999"})
+    void badRateExits2NamingTheValue(String rate) throws InterruptedException {
+        assertThat(run("simulate", "--rate", rate)).isEqualTo(2);
+        assertThat(err()).contains("--rate '" + rate + "' is not valid");
+    }
+
+    @ParameterizedTest(name = "--duration {0}")
+    @CsvSource({"soon", "5x", "0s", "PT0S", "PT-5S", "-5s", "99999999999999999h", "99999999999999999999s"})
+    void badDurationExits2NamingTheValue(String duration) throws InterruptedException {
+        assertThat(run("simulate", "--duration", duration)).isEqualTo(2);
+        assertThat(err()).contains("--duration '" + duration + "' is not valid");
+    }
+
+    @Test
+    void badTeamsCountAndSeedExit2NamingTheValue() throws InterruptedException {
+        assertThat(run("simulate", "--teams", "many")).isEqualTo(2);
+        assertThat(run("simulate", "--count", "0")).isEqualTo(2);
+        assertThat(run("simulate", "--seed", "0x1F")).isEqualTo(2);
+        assertThat(err()).contains("--teams 'many'", "--count '0'", "--seed '0x1F'");
+    }
+
+    @Test
+    void optionWithoutValueExits2() throws InterruptedException {
+        assertThat(run("simulate", "--count", "10", "--rate")).isEqualTo(2);
+        assertThat(err()).contains("option --rate needs a value");
+    }
+
+    @Test
+    void unknownOptionExits2NamingIt() throws InterruptedException {
+        assertThat(run("simulate", "--speed", "10")).isEqualTo(2);
+        assertThat(err()).contains("unknown option '--speed'");
+    }
+
+    @Test
+    void publishWithoutAFileExits2() throws InterruptedException {
+        assertThat(run("publish")).isEqualTo(2);
+        assertThat(err()).contains("publish takes exactly one argument, the fact file; got []");
+    }
+
+    @Test
+    void publishWithTwoFilesExits2NamingThem() throws InterruptedException {
+        assertThat(run("publish", "a.jsonl", "b.jsonl")).isEqualTo(2);
+        assertThat(err()).contains("got [a.jsonl, b.jsonl]");
+    }
+
+    @Test
+    void publishOfAMissingFileExits2NamingIt(@TempDir Path dir) throws InterruptedException {
+        Path missing = dir.resolve("missing.jsonl");
+
+        assertThat(run("publish", missing.toString())).isEqualTo(2);
+        assertThat(err()).contains("cannot read fact file " + missing);
+    }
+
+    @Test
+    void publishWithAnUnusableKafkaAddressExits2NamingIt(@TempDir Path dir) throws Exception {
+        Path file = Files.write(
+                dir.resolve("facts.jsonl"),
+                List.of("{\"type\": \"DashboardViewed\", \"team_id\": \"acme\", \"user_id\": \"user-alice\"}"));
+
+        int exit = FactCli.run(
+                new String[] {"publish", file.toString()},
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-without-port"),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err()).contains("nothing published", "KAFKA_BOOTSTRAP_SERVERS=kafka-without-port");
+    }
+
+    @Test
+    void simulateWithAnUnusableKafkaAddressExits2NamingIt() throws InterruptedException {
+        int exit = FactCli.run(
+                new String[] {"simulate", "--count", "1"},
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-without-port"),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err()).contains("KAFKA_BOOTSTRAP_SERVERS=kafka-without-port");
+    }
+
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource({"30s, PT30S", "5m, PT5M", "2h, PT2H", "PT90S, PT1M30S", "pt2m, PT2M", "P1D, PT24H", "1s, PT1S"})
+    void durationTakesSecondsMinutesHoursOrIso8601(String given, Duration expected) {
+        assertThat(FactCli.duration(given)).isEqualTo(expected);
+    }
+
+    @Test
+    void durationRefusesUnitsItDoesNotKnow() {
+        assertThatThrownBy(() -> FactCli.duration("30d"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'30d'");
+    }
+
+    @Test
+    void simulateOptionsAreReadInAnyOrder() {
+        var options = FactCli.simulateOptions(
+                List.of("--seed", "7", "--count", "500", "--duration", "5m", "--rate", "5000", "--teams", "20"));
+
+        assertThat(options).isEqualTo(new SimulateCommand.Options(20, 5000, Duration.ofMinutes(5), 500, 7));
+    }
+
+    @Test
+    void simulateOptionsDefaultToFiftyTeamsAt200PerSecondWithoutEnd() {
+        var options = FactCli.simulateOptions(List.of());
+
+        assertThat(options.teams()).isEqualTo(50);
+        assertThat(options.ratePerSecond()).isEqualTo(200);
+        assertThat(options.duration()).isNull();
+        assertThat(options.count()).isZero();
+    }
+
+    private int run(String... args) throws InterruptedException {
+        return FactCli.run(
+                args,
+                NO_KAFKA,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.tracking.client.cli;
+
+import static dev.tracking.testkit.fixtures.FactFixtures.ALICE;
+import static dev.tracking.testkit.fixtures.FactFixtures.factId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracking.client.KafkaTopics;
+import dev.tracking.client.serde.FactDecoder;
+import dev.tracking.client.serde.SingleObjectEncoding;
+import dev.tracking.facts.OnboardingCompleted;
+import dev.tracking.facts.SubscriptionStarted;
+import dev.tracking.schemas.FactFamily;
+import dev.tracking.schemas.FactValidator;
+import dev.tracking.schemas.Facts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class PublishCommandIT {
+    /** Alice signs up (no team yet), with the id and time left to the publisher. */
+    private static final String ALICE_SIGNS_UP = """
+            {"type": "UserSignedUp", "user_id": "user-alice", "email": "alice@acme.example", "method": "GITHUB"}""";
+    /** Alice finishes onboarding, with a given id and time. */
+    private static final String ALICE_ONBOARDED =
+            """
+            {"type": "OnboardingCompleted", "event_id": "%s", "occurred_at": "2026-03-02T09:03:00Z",
+             "team_id": "acme", "user_id": "user-alice"}""".formatted(factId("onboarded-alice")).replace("\n", "");
+    /** Acme subscribes, a team-level fact without a user. */
+    private static final String ACME_SUBSCRIBES = """
+            {"type": "SubscriptionStarted", "team_id": "acme", "user_id": null, "source": "billing-service",
+             "plan": "business", "seats": 12}""".replace("\n", "");
+    /** Alice opens the dashboard. */
+    private static final String ALICE_ON_THE_DASHBOARD = """
+            {"type": "DashboardViewed", "team_id": "acme", "user_id": "user-alice"}""";
+    /** Acme subscribes with a negative number of seats: valid JSON, invalid fact. */
+    private static final String ACME_SUBSCRIBES_NEGATIVE_SEATS = """
+            {"type": "SubscriptionStarted", "team_id": "acme", "plan": "business", "seats": -4}""";
+
+    private static EmbeddedKafkaBroker broker;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final FactDecoder decoder = SingleObjectEncoding.decoder();
+
+    @BeforeAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    static void startBroker() {
+        broker = new EmbeddedKafkaKraftBroker(1, KafkaTopics.PARTITIONS);
+        broker.afterPropertiesSet();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.destroy();
+    }
+
+    @Test
+    void publishesEveryFactOfAFileToTheDefaultTopicsAndCountsThemPerTopic(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        KafkaTopics.createDefaultTopics(broker);
+        Path file = factFile(dir, ALICE_SIGNS_UP, ALICE_ONBOARDED, "", ACME_SUBSCRIBES, ALICE_ON_THE_DASHBOARD);
+
+        int exit = FactCli.run(new String[] {"publish", file.toString()}, kafkaOnly(), print(out), print(err));
+
+        assertThat(err()).isEmpty();
+        assertThat(exit).isZero();
+        assertThat(out())
+                .contains("published 4 fact(s) to " + broker.getBrokersAsString())
+                .containsPattern("facts\\.onboarding +2")
+                .containsPattern("facts\\.subscriptions +1")
+                .containsPattern("facts\\.engagement +1")
+                .doesNotContain("facts.integrations", "facts.profiles");
+        List<SpecificRecord> facts = decodedFacts(KafkaTopics.defaultTopics(), 4);
+        assertThat(facts)
+                .extracting(Facts::typeName)
+                .containsExactlyInAnyOrder(
+                        "UserSignedUp", "OnboardingCompleted", "SubscriptionStarted", "DashboardViewed");
+        assertThat(facts)
+                .as("filled ids and times pass the validator")
+                .allSatisfy(fact -> assertThat(FactValidator.violations(fact)).isEmpty())
+                .extracting(Facts::eventId)
+                .doesNotHaveDuplicates();
+        assertThat(only(facts, OnboardingCompleted.class))
+                .as("given event_id and occurred_at kept")
+                .isEqualTo(new OnboardingCompleted(
+                        factId("onboarded-alice"), Instant.parse("2026-03-02T09:03:00Z"), "acme", ALICE, null));
+        SubscriptionStarted subscription = only(facts, SubscriptionStarted.class);
+        assertThat(subscription)
+                .isEqualTo(new SubscriptionStarted(
+                        subscription.getEventId(),
+                        subscription.getOccurredAt(),
+                        "acme",
+                        null,
+                        "billing-service",
+                        "business",
+                        12));
+    }
+
+    @Test
+    void oneBadLineAmongGoodOnesExits2NamingItAndPublishesNothing(@TempDir Path dir, TestInfo test)
+            throws IOException, InterruptedException {
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Path file =
+                factFile(dir, ALICE_SIGNS_UP, ACME_SUBSCRIBES, ACME_SUBSCRIBES_NEGATIVE_SEATS, ALICE_ON_THE_DASHBOARD);
+
+        int exit = FactCli.run(new String[] {"publish", file.toString()}, kafkaAnd(topics), print(out), print(err));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err())
+                .contains("facts.jsonl:3: seats is negative: -4")
+                .contains("nothing published: 1 problem(s)")
+                .doesNotContain("facts.jsonl:1", "facts.jsonl:2", "facts.jsonl:4");
+        assertThat(KafkaTopics.endOffsets(broker.getBrokersAsString(), topics.values()))
+                .hasSize(FactFamily.values().length * KafkaTopics.PARTITIONS)
+                .allSatisfy((partition, end) ->
+                        assertThat(end).as("end offset of %s", partition).isZero());
+    }
+
+    @Test
+    void everyBadLineIsReportedWithItsNumberAndReason(@TempDir Path dir, TestInfo test)
+            throws IOException, InterruptedException {
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Path file = factFile(
+                dir,
+                "{\"type\": \"UserLoggedIn\", \"user_id\": \"user-alice\"}",
+                ALICE_SIGNS_UP,
+                "{not json",
+                "{\"type\": \"DashboardViewed\", \"team_id\": \" \", \"user_id\": \"user-alice\"}");
+
+        int exit = FactCli.run(new String[] {"publish", file.toString()}, kafkaAnd(topics), print(out), print(err));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err())
+                .contains("facts.jsonl:1: unknown type \"UserLoggedIn\"")
+                .contains("facts.jsonl:3: not valid JSON")
+                .contains("facts.jsonl:4: team_id ' ' is blank")
+                .contains("nothing published: 3 problem(s)");
+        assertThat(KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()))
+                .isZero();
+    }
+
+    @Test
+    void emptyFileExits2(@TempDir Path dir, TestInfo test) throws IOException, InterruptedException {
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Path file = factFile(dir, "", "   ");
+
+        int exit = FactCli.run(new String[] {"publish", file.toString()}, kafkaAnd(topics), print(out), print(err));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err()).contains("nothing published", "holds no facts");
+        assertThat(KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()))
+                .isZero();
+    }
+
+    private List<SpecificRecord> decodedFacts(List<String> topics, int expected) {
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.awaitRecords(
+                broker.getBrokersAsString(), topics, expected, "published facts reached the topics");
+        assertThat(records).hasSize(expected);
+        return records.stream().map(r -> decoder.decode(r.topic(), r.value())).toList();
+    }
+
+    private static <T extends SpecificRecord> T only(List<SpecificRecord> facts, Class<T> type) {
+        List<T> ofType = facts.stream().filter(type::isInstance).map(type::cast).toList();
+        assertThat(ofType).hasSize(1);
+        return ofType.get(0);
+    }
+
+    private static Path factFile(Path dir, String... lines) throws IOException {
+        return Files.write(dir.resolve("facts.jsonl"), List.of(lines), StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> kafkaOnly() {
+        return Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString());
+    }
+
+    private static Map<String, String> kafkaAnd(Map<FactFamily, String> topics) {
+        Map<String, String> env = new HashMap<>(kafkaOnly());
+        topics.forEach((family, topic) -> env.put("TRACKING_TOPICS_" + family.name(), topic));
+        return env;
+    }
+
+    private static String topicPrefix(TestInfo test) {
+        return "publish-it." + test.getTestMethod().orElseThrow().getName();
+    }
+
+    private static PrintStream print(ByteArrayOutputStream bytes) {
+        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}

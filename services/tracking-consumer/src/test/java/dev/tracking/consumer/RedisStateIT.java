@@ -1,0 +1,166 @@
+package dev.tracking.consumer;
+
+import static dev.tracking.testkit.fixtures.FactFixtures.ACME;
+import static dev.tracking.testkit.fixtures.FactFixtures.factId;
+import static dev.tracking.testkit.fixtures.FactFixtures.minutesLater;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tracking.client.FactPublisher;
+import dev.tracking.facts.DashboardViewed;
+import dev.tracking.facts.LeaderboardViewed;
+import dev.tracking.facts.TeamProfileUpdated;
+import dev.tracking.testkit.posthog.CapturedEvent;
+import dev.tracking.testkit.posthog.FakePostHog;
+import dev.tracking.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+
+/**
+ * De-duplication and mapping state kept in a real Redis: it outlives the consumer, so a restarted consumer (or another
+ * instance of the group) still knows what was delivered, which user already saw the dashboard, and which team
+ * property values are newer.
+ */
+@Timeout(180)
+class RedisStateIT {
+    private static final String KEY = "phc_redis_state";
+    private static RedisServer redis;
+    private static EmbeddedKafkaBroker kafka;
+    private static FakePostHog posthog;
+
+    private StandaloneConsumers consumers;
+    private FactPublisher publisher;
+    private String group;
+
+    @BeforeAll
+    static void startServers() {
+        redis = RedisServer.startOrSkip();
+        kafka = StandaloneConsumers.broker();
+        posthog = FakePostHog.start(KEY);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (posthog != null) {
+            posthog.close();
+        }
+        if (kafka != null) {
+            kafka.destroy();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void openPublisher() {
+        posthog.reset();
+        consumers = new StandaloneConsumers(kafka, posthog, KEY);
+        publisher = FactPublisher.builder()
+                .bootstrapServers(kafka.getBrokersAsString())
+                .build();
+        group = "redis-it-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeAll() {
+        publisher.close();
+        consumers.close();
+    }
+
+    private ConfigurableApplicationContext consumer() {
+        return consumers.start(Map.of(
+                "tracking.dedup.store",
+                "redis",
+                "tracking.dedup.redis.url",
+                redis.uri().toString(),
+                "spring.kafka.consumer.group-id",
+                group));
+    }
+
+    @Test
+    void aFactPublishedThreeTimesIsDeliveredOnceAndStillRecognisedAfterARestart() {
+        LeaderboardViewed view =
+                new LeaderboardViewed(factId("thrice-" + group), minutesLater(1), ACME, "user-t", null);
+        ConfigurableApplicationContext first = consumer();
+        publish(view, view, view);
+        awaitEventCount("the fact reached PostHog", 1);
+
+        first.close();
+        consumer();
+        LeaderboardViewed after =
+                new LeaderboardViewed(factId("after-" + group), minutesLater(2), ACME, "user-t", null);
+        publish(view, after);
+        awaitEventCount("the next fact reached PostHog", 2);
+
+        assertThat(posthog.events())
+                .extracting(CapturedEvent::uuid)
+                .doesNotHaveDuplicates()
+                .hasSize(2);
+    }
+
+    @Test
+    void dashboardFirstViewIsSentOncePerUserAcrossRestarts() {
+        String user = "user-first-view-" + group;
+        ConfigurableApplicationContext first = consumer();
+        publish(new DashboardViewed(factId("view-1-" + group), minutesLater(1), ACME, user, null));
+        awaitEventCount("the first view reached PostHog", 2);
+
+        first.close();
+        consumer();
+        publish(new DashboardViewed(factId("view-2-" + group), minutesLater(2), ACME, user, null));
+        awaitEventCount("the second view reached PostHog", 3);
+
+        assertThat(posthog.events())
+                .extracting(CapturedEvent::event)
+                .containsExactly("dashboard_viewed", "dashboard_first_view", "dashboard_viewed");
+    }
+
+    @Test
+    void aStaleTeamUpdateArrivingAfterANewerOneIsDroppedEvenAfterARestart() {
+        String team = "team-stale-" + group;
+        ConfigurableApplicationContext first = consumer();
+        publish(new TeamProfileUpdated(factId("newer-" + group), minutesLater(30), team, null, null, "Newer name", 9));
+        awaitEventCount("the newer update reached PostHog", 1);
+
+        first.close();
+        consumer();
+        publish(
+                new TeamProfileUpdated(factId("older-" + group), minutesLater(10), team, null, null, "Older name", 3),
+                new LeaderboardViewed(factId("marker-" + group), minutesLater(31), team, "user-s", null));
+        awaitEventCount("the marker after the stale update reached PostHog", 2);
+
+        assertThat(posthog.eventsNamed("$groupidentify"))
+                .singleElement()
+                .satisfies(update -> assertThat(update.properties()
+                                .path("$group_set")
+                                .path("name")
+                                .asText())
+                        .isEqualTo("Newer name"));
+    }
+
+    private void publish(SpecificRecord... facts) {
+        for (SpecificRecord fact : facts) {
+            publisher.publish(fact).join();
+        }
+    }
+
+    private static void awaitEventCount(String label, int count) {
+        await(label).atMost(Duration.ofSeconds(60)).until(() -> posthog.eventCount() >= count);
+        // and nothing more arrives: what is asserted next is complete
+        await(label + ", and no more")
+                .during(Duration.ofMillis(700))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> posthog.eventCount() == count);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.tracking.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tracking.client.FactPublisher;
+import dev.tracking.testkit.fixtures.FactFixtures;
+import dev.tracking.testkit.posthog.CapturedEvent;
+import dev.tracking.testkit.posthog.FakePostHog;
+import dev.tracking.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+
+/**
+ * Redis goes down under a running consumer. {@code pause} (the default) holds delivery until Redis is back, then
+ * delivers everything exactly once; {@code fail-open} keeps delivering without de-duplication.
+ */
+@Timeout(180)
+class RedisUnavailableIT {
+    private static final String KEY = "phc_redis_down";
+    private static RedisServer redis;
+    private static EmbeddedKafkaBroker kafka;
+    private static FakePostHog posthog;
+
+    private StandaloneConsumers consumers;
+    private FactPublisher publisher;
+
+    @BeforeAll
+    static void startServers() {
+        redis = RedisServer.startOrSkip();
+        kafka = StandaloneConsumers.broker();
+        posthog = FakePostHog.start(KEY);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (posthog != null) {
+            posthog.close();
+        }
+        if (kafka != null) {
+            kafka.destroy();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        if (!redis.isRunning()) {
+            redis.restartOnSamePort();
+        }
+        posthog.reset();
+        consumers = new StandaloneConsumers(kafka, posthog, KEY);
+        publisher = FactPublisher.builder()
+                .bootstrapServers(kafka.getBrokersAsString())
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        publisher.close();
+        consumers.close();
+    }
+
+    private void consumer(String mode) {
+        consumers.start(Map.of(
+                "tracking.dedup.store",
+                "redis",
+                "tracking.dedup.redis.url",
+                redis.uri().toString(),
+                "tracking.dedup.redis.timeout",
+                "300ms",
+                "tracking.dedup.on-unavailable",
+                mode,
+                "spring.kafka.consumer.group-id",
+                "redis-down-" + UUID.randomUUID()));
+    }
+
+    @Test
+    void pauseModeHoldsDeliveryWhileRedisIsDownAndDeliversEverythingOnceWhenItIsBack() {
+        consumer("pause");
+        List<SpecificRecordBase> before = FactFixtures.traffic("pause-before", 5);
+        publishAll(before);
+        await("facts before the outage delivered")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> posthog.eventCount() == 5);
+
+        redis.stop();
+        List<SpecificRecordBase> during = FactFixtures.traffic("pause-during", 10);
+        publishAll(during);
+        await("nothing is delivered while Redis is down")
+                .during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> posthog.eventCount() == 5);
+
+        redis.restartOnSamePort();
+        await("facts published during the outage delivered once Redis is back")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> posthog.eventCount() >= 15);
+
+        assertThat(posthog.events()).extracting(CapturedEvent::uuid).doesNotHaveDuplicates();
+        assertThat(uuids()).containsAll(TrackingConsumerITSupport.uuidsOf(during));
+    }
+
+    @Test
+    void failOpenModeKeepsDeliveringWhileRedisIsDown() {
+        consumer("fail-open");
+        redis.stop();
+        List<SpecificRecordBase> during = FactFixtures.traffic("fail-open-during", 10);
+        publishAll(during);
+
+        await("facts delivered without Redis")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> uuids().containsAll(TrackingConsumerITSupport.uuidsOf(during)));
+    }
+
+    private void publishAll(List<SpecificRecordBase> facts) {
+        facts.forEach(fact -> publisher.publish(fact).join());
+    }
+
+    private static Set<String> uuids() {
+        return posthog.events().stream().map(CapturedEvent::uuid).collect(Collectors.toSet());
+    }
+}
