@@ -36,8 +36,11 @@ public final class StateFilter {
 
     private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
+    private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final DedupStore store;
     private final OnUnavailable onUnavailable;
+    private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
 
     public StateFilter(DedupStore store, OnUnavailable onUnavailable) {
@@ -131,11 +134,13 @@ public final class StateFilter {
         try {
             store.markDelivered(factIds);
         } catch (DedupStoreUnavailableException e) {
-            log.warn(
-                    "could not remember {} delivered facts in {}: {}",
-                    factIds.size(),
-                    store.description(),
-                    e.getMessage());
+            if (shouldWarn()) {
+                log.warn(
+                        "could not remember {} delivered facts in {}: {}",
+                        factIds.size(),
+                        store.description(),
+                        e.getMessage());
+            }
         }
     }
 
@@ -143,11 +148,20 @@ public final class StateFilter {
         if (onUnavailable == OnUnavailable.PAUSE) {
             throw e;
         }
-        log.warn(
-                "dedup store {} unavailable, delivering without it (fail-open): {}",
-                store.description(),
-                e.getMessage());
+        if (shouldWarn()) {
+            log.warn(
+                    "dedup store {} unavailable, delivering without it (fail-open): {}",
+                    store.description(),
+                    e.getMessage());
+        }
         return fallback;
+    }
+
+    /** At most one warning every 10 s: an outage of the store must not flood the log with a line per batch. */
+    private boolean shouldWarn() {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        return (last == 0 || now - last > WARN_EVERY_NANOS) && lastWarning.compareAndSet(last, now);
     }
 
     private static String clockKey(PostHogEvent event, String property) {
