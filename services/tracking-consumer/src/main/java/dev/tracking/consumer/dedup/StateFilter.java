@@ -36,11 +36,8 @@ public final class StateFilter {
 
     private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
-    private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-
     private final DedupStore store;
     private final OnUnavailable onUnavailable;
-    private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
 
     public StateFilter(DedupStore store, OnUnavailable onUnavailable) {
