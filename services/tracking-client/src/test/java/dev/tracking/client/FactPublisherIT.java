@@ -31,35 +31,21 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FactPublisherIT {
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedBroker kafka = new EmbeddedBroker();
 
     private final FactDecoder decoder = SingleObjectEncoding.decoder();
 
-    @BeforeAll
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    static void startBroker() {
-        broker = new EmbeddedKafkaKraftBroker(1, KafkaTopics.PARTITIONS);
-        broker.afterPropertiesSet();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.destroy();
-    }
-
     @Test
     void publishesToTheFamilyTopicKeyedByTeam(TestInfo test) {
-        var topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        var topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         SubscriptionStarted subscription = subscriptionStarted("business", 12, minutesLater(13));
 
         FactPublisher.Published published;
@@ -79,7 +65,7 @@ class FactPublisherIT {
 
     @Test
     void keysAFactWithoutTeamByItsUser(TestInfo test) {
-        var topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        var topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
 
         try (FactPublisher publisher = publisherTo(topics).build()) {
             publisher.publish(signupOf(ALICE)).join();
@@ -92,7 +78,7 @@ class FactPublisherIT {
 
     @Test
     void factsOfOneTeamStayInOrderOnOnePartition(TestInfo test) {
-        var topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        var topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         List<DashboardViewed> views = new ArrayList<>();
         for (int minute = 0; minute < 20; minute++) {
             views.add(dashboardViewBy(ALICE, minute));
@@ -113,7 +99,7 @@ class FactPublisherIT {
                 .isSorted()
                 .doesNotHaveDuplicates();
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.awaitRecords(
-                broker.getBrokersAsString(),
+                kafka.bootstrapServers(),
                 List.of(topics.get(FactFamily.ENGAGEMENT)),
                 20,
                 "dashboard views reached the topic");
@@ -124,7 +110,7 @@ class FactPublisherIT {
 
     @Test
     void fillsEventIdAndOccurredAtOnACopyLeavingTheCallersFactAlone(TestInfo test) {
-        var topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        var topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         Instant now = Instant.parse("2026-03-02T12:30:00.456Z");
         DashboardViewed unstamped = new DashboardViewed("", Instant.EPOCH, ACME, ALICE, "dashboard-service");
 
@@ -146,7 +132,7 @@ class FactPublisherIT {
 
     @Test
     void keepsTheEventIdAndTimeTheFactAlreadyHas(TestInfo test) {
-        var topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        var topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         DashboardViewed stamped = dashboardViewBy(ALICE, 7);
 
         FactPublisher.Published published;
@@ -162,7 +148,7 @@ class FactPublisherIT {
 
     @Test
     void invalidFactFailsTheFutureAndWritesNothing(TestInfo test) {
-        var topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        var topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         SubscriptionStarted negativeSeats = subscriptionStarted("team", -3, minutesLater(13));
         SubscriptionStarted valid = subscriptionStarted("team", 3, minutesLater(14));
 
@@ -185,7 +171,7 @@ class FactPublisherIT {
         assertThat(next.offset())
                 .as("offset of the next valid fact: nothing was written before it")
                 .isZero();
-        assertThat(KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()))
+        assertThat(KafkaTopics.recordCount(kafka.bootstrapServers(), topics.values()))
                 .isEqualTo(1);
     }
 
@@ -209,11 +195,11 @@ class FactPublisherIT {
     @Test
     void publishesAFamilyToItsOverriddenTopicAndTheOthersToTheirDefaults(TestInfo test) {
         String custom = topicPrefix(test) + ".custom-engagement";
-        KafkaTopics.create(broker, List.of(custom));
+        KafkaTopics.create(kafka.broker(), List.of(custom));
 
         FactPublisher.Published published;
         try (FactPublisher publisher = FactPublisher.builder()
-                .bootstrapServers(broker.getBrokersAsString())
+                .bootstrapServers(kafka.bootstrapServers())
                 .topic(FactFamily.ENGAGEMENT, custom)
                 .build()) {
             assertThat(publisher.topicOf(subscriptionStarted("team", 1, minutesLater(1))))
@@ -229,14 +215,14 @@ class FactPublisherIT {
     }
 
     private static FactPublisher.Builder publisherTo(Map<FactFamily, String> topics) {
-        FactPublisher.Builder builder = FactPublisher.builder().bootstrapServers(broker.getBrokersAsString());
+        FactPublisher.Builder builder = FactPublisher.builder().bootstrapServers(kafka.bootstrapServers());
         topics.forEach(builder::topic);
         return builder;
     }
 
     private static ConsumerRecord<byte[], byte[]> onlyRecordOf(String topic) {
         List<ConsumerRecord<byte[], byte[]>> records =
-                KafkaTopics.awaitRecords(broker.getBrokersAsString(), List.of(topic), 1, "the fact reached " + topic);
+                KafkaTopics.awaitRecords(kafka.bootstrapServers(), List.of(topic), 1, "the fact reached " + topic);
         assertThat(records).hasSize(1);
         return records.get(0);
     }

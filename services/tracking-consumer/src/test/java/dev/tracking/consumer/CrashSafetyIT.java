@@ -7,8 +7,6 @@ import dev.tracking.client.FactPublisher;
 import dev.tracking.testkit.fixtures.FactFixtures;
 import dev.tracking.testkit.posthog.CapturedEvent;
 import dev.tracking.testkit.posthog.EventIdentity;
-import dev.tracking.testkit.posthog.FakePostHog;
-import dev.tracking.testkit.redis.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +18,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 /**
  * The consumer process is killed ({@code SIGKILL}, no shutdown hook, no commit) in the middle of a stream, and a second
@@ -44,9 +42,8 @@ class CrashSafetyIT {
     private static final int FACTS = 3000;
     private static final Path JAR = Path.of("target/tracking-consumer.jar");
 
-    private static RedisServer redis;
-    private static EmbeddedKafkaBroker kafka;
-    private static FakePostHog posthog;
+    @RegisterExtension
+    static final StandaloneStack stack = new StandaloneStack(KEY);
 
     @TempDir
     Path logs;
@@ -54,27 +51,15 @@ class CrashSafetyIT {
     private final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
-    static void startServers() {
+    static void packagedConsumer() {
         Assumptions.assumeTrue(
                 Files.exists(JAR), "CrashSafetyIT needs the packaged consumer (mvn verify builds " + JAR + " first)");
-        redis = RedisServer.startOrSkip();
-        kafka = StandaloneConsumers.broker();
-        posthog = FakePostHog.start(KEY);
-        // a realistic round trip, so the stream is still flowing when the process is killed
-        posthog.faults().latency(Duration.ofMillis(25));
     }
 
-    @AfterAll
-    static void stopServers() {
-        if (posthog != null) {
-            posthog.close();
-        }
-        if (kafka != null) {
-            kafka.destroy();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    @BeforeEach
+    void realisticRoundTrip() {
+        // so that the stream is still flowing when the process is killed
+        stack.posthog().faults().latency(Duration.ofMillis(25));
     }
 
     @AfterEach
@@ -86,7 +71,7 @@ class CrashSafetyIT {
     void aKilledConsumerLosesNothingAndItsSuccessorRepeatsOnlyTheBatchesInFlight() throws Exception {
         List<SpecificRecordBase> facts = FactFixtures.traffic("crash", FACTS);
         try (FactPublisher publisher = FactPublisher.builder()
-                .bootstrapServers(kafka.getBrokersAsString())
+                .bootstrapServers(stack.kafka().getBrokersAsString())
                 .build()) {
             List<CompletableFuture<?>> sends = new ArrayList<>();
             facts.forEach(fact -> sends.add(publisher.publish(fact)));
@@ -97,9 +82,9 @@ class CrashSafetyIT {
         Process first = startConsumer("first");
         await("the first consumer is mid-stream")
                 .atMost(Duration.ofSeconds(90))
-                .until(() -> posthog.eventCount() >= FACTS / 5);
+                .until(() -> stack.posthog().eventCount() >= FACTS / 5);
         first.destroyForcibly().waitFor();
-        long deliveredBeforeCrash = posthog.eventCount();
+        long deliveredBeforeCrash = stack.posthog().eventCount();
         assertThat(deliveredBeforeCrash)
                 .as("killed mid-stream, not after the end")
                 .isLessThan(FACTS);
@@ -107,12 +92,12 @@ class CrashSafetyIT {
         startConsumer("second");
         await("the second consumer delivered everything")
                 .atMost(Duration.ofSeconds(120))
-                .until(() -> posthog.events().stream()
+                .until(() -> stack.posthog().events().stream()
                         .map(CapturedEvent::uuid)
                         .collect(Collectors.toSet())
                         .containsAll(expected));
 
-        Map<EventIdentity, List<CapturedEvent>> repeats = posthog.duplicatesByIdentity();
+        Map<EventIdentity, List<CapturedEvent>> repeats = stack.posthog().duplicatesByIdentity();
         assertThat(repeats.values())
                 .as("every repeat is an exact copy of the first delivery")
                 .allSatisfy(copies -> assertThat(copies)
@@ -135,18 +120,18 @@ class CrashSafetyIT {
                         "-Xmx256m",
                         "-jar",
                         JAR.toString(),
-                        "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                        "--spring.kafka.bootstrap-servers=" + stack.kafka().getBrokersAsString(),
                         "--spring.kafka.consumer.group-id=crash-safety",
                         "--spring.kafka.consumer.max-poll-records=" + MAX_POLL_RECORDS,
                         "--spring.kafka.listener.concurrency=" + CONCURRENCY,
                         // the dead member's partitions move to the successor after this, not after the default 45 s
                         "--spring.kafka.consumer.properties.session.timeout.ms=6000",
                         "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
-                        "--tracking.posthog.host=" + posthog.baseUri(),
+                        "--tracking.posthog.host=" + stack.posthog().baseUri(),
                         "--tracking.posthog.api-key=" + KEY,
                         "--tracking.posthog.batch-size=25",
                         "--tracking.dedup.store=redis",
-                        "--tracking.dedup.redis.url=" + redis.uri(),
+                        "--tracking.dedup.redis.url=" + stack.redis().uri(),
                         "--tracking.topics.partitions=3",
                         "--server.port=0")
                 .redirectErrorStream(true)

@@ -6,25 +6,19 @@ import static dev.tracking.testkit.fixtures.FactFixtures.minutesLater;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tracking.client.FactPublisher;
 import dev.tracking.facts.DashboardViewed;
 import dev.tracking.facts.LeaderboardViewed;
 import dev.tracking.facts.TeamProfileUpdated;
 import dev.tracking.testkit.posthog.CapturedEvent;
-import dev.tracking.testkit.posthog.FakePostHog;
-import dev.tracking.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 /**
  * De-duplication and mapping state kept in a real Redis: it outlives the consumer, so a restarted consumer (or another
@@ -33,59 +27,25 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
  */
 @Timeout(180)
 class RedisStateIT {
-    private static final String KEY = "phc_redis_state";
-    private static RedisServer redis;
-    private static EmbeddedKafkaBroker kafka;
-    private static FakePostHog posthog;
+    @RegisterExtension
+    static final StandaloneStack stack = new StandaloneStack("phc_redis_state");
 
-    private StandaloneConsumers consumers;
-    private FactPublisher publisher;
     private String group;
 
-    @BeforeAll
-    static void startServers() {
-        redis = RedisServer.startOrSkip();
-        kafka = StandaloneConsumers.broker();
-        posthog = FakePostHog.start(KEY);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (posthog != null) {
-            posthog.close();
-        }
-        if (kafka != null) {
-            kafka.destroy();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     @BeforeEach
-    void openPublisher() {
-        posthog.reset();
-        consumers = new StandaloneConsumers(kafka, posthog, KEY);
-        publisher = FactPublisher.builder()
-                .bootstrapServers(kafka.getBrokersAsString())
-                .build();
+    void newGroup() {
         group = "redis-it-" + UUID.randomUUID();
     }
 
-    @AfterEach
-    void closeAll() {
-        publisher.close();
-        consumers.close();
-    }
-
     private ConfigurableApplicationContext consumer() {
-        return consumers.start(Map.of(
-                "tracking.dedup.store",
-                "redis",
-                "tracking.dedup.redis.url",
-                redis.uri().toString(),
-                "spring.kafka.consumer.group-id",
-                group));
+        return stack.consumers()
+                .start(Map.of(
+                        "tracking.dedup.store",
+                        "redis",
+                        "tracking.dedup.redis.url",
+                        stack.redis().uri().toString(),
+                        "spring.kafka.consumer.group-id",
+                        group));
     }
 
     @Test
@@ -103,7 +63,7 @@ class RedisStateIT {
         publish(view, after);
         awaitEventCount("the next fact reached PostHog", 2);
 
-        assertThat(posthog.events())
+        assertThat(stack.posthog().events())
                 .extracting(CapturedEvent::uuid)
                 .doesNotHaveDuplicates()
                 .hasSize(2);
@@ -121,7 +81,7 @@ class RedisStateIT {
         publish(new DashboardViewed(factId("view-2-" + group), minutesLater(2), ACME, user, null));
         awaitEventCount("the second view reached PostHog", 3);
 
-        assertThat(posthog.events())
+        assertThat(stack.posthog().events())
                 .extracting(CapturedEvent::event)
                 .containsExactly("dashboard_viewed", "dashboard_first_view", "dashboard_viewed");
     }
@@ -140,7 +100,7 @@ class RedisStateIT {
                 new LeaderboardViewed(factId("marker-" + group), minutesLater(31), team, "user-s", null));
         awaitEventCount("the marker after the stale update reached PostHog", 2);
 
-        assertThat(posthog.eventsNamed("$groupidentify"))
+        assertThat(stack.posthog().eventsNamed("$groupidentify"))
                 .singleElement()
                 .satisfies(update -> assertThat(update.properties()
                                 .path("$group_set")
@@ -151,16 +111,16 @@ class RedisStateIT {
 
     private void publish(SpecificRecord... facts) {
         for (SpecificRecord fact : facts) {
-            publisher.publish(fact).join();
+            stack.publisher().publish(fact).join();
         }
     }
 
     private static void awaitEventCount(String label, int count) {
-        await(label).atMost(Duration.ofSeconds(60)).until(() -> posthog.eventCount() >= count);
+        await(label).atMost(Duration.ofSeconds(60)).until(() -> stack.posthog().eventCount() >= count);
         // and nothing more arrives: what is asserted next is complete
         await(label + ", and no more")
                 .during(Duration.ofMillis(700))
                 .atMost(Duration.ofSeconds(5))
-                .until(() -> posthog.eventCount() == count);
+                .until(() -> stack.posthog().eventCount() == count);
     }
 }

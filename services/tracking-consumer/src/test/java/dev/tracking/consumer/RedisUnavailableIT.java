@@ -3,11 +3,8 @@ package dev.tracking.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tracking.client.FactPublisher;
 import dev.tracking.testkit.fixtures.FactFixtures;
 import dev.tracking.testkit.posthog.CapturedEvent;
-import dev.tracking.testkit.posthog.FakePostHog;
-import dev.tracking.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +12,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Redis goes down under a running consumer. {@code pause} (the default) holds delivery until Redis is back, then
@@ -29,64 +22,22 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
  */
 @Timeout(180)
 class RedisUnavailableIT {
-    private static final String KEY = "phc_redis_down";
-    private static RedisServer redis;
-    private static EmbeddedKafkaBroker kafka;
-    private static FakePostHog posthog;
-
-    private StandaloneConsumers consumers;
-    private FactPublisher publisher;
-
-    @BeforeAll
-    static void startServers() {
-        redis = RedisServer.startOrSkip();
-        kafka = StandaloneConsumers.broker();
-        posthog = FakePostHog.start(KEY);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (posthog != null) {
-            posthog.close();
-        }
-        if (kafka != null) {
-            kafka.destroy();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void start() {
-        if (!redis.isRunning()) {
-            redis.restartOnSamePort();
-        }
-        posthog.reset();
-        consumers = new StandaloneConsumers(kafka, posthog, KEY);
-        publisher = FactPublisher.builder()
-                .bootstrapServers(kafka.getBrokersAsString())
-                .build();
-    }
-
-    @AfterEach
-    void stop() {
-        publisher.close();
-        consumers.close();
-    }
+    @RegisterExtension
+    static final StandaloneStack stack = new StandaloneStack("phc_redis_down");
 
     private void consumer(String mode) {
-        consumers.start(Map.of(
-                "tracking.dedup.store",
-                "redis",
-                "tracking.dedup.redis.url",
-                redis.uri().toString(),
-                "tracking.dedup.redis.timeout",
-                "300ms",
-                "tracking.dedup.on-unavailable",
-                mode,
-                "spring.kafka.consumer.group-id",
-                "redis-down-" + UUID.randomUUID()));
+        stack.consumers()
+                .start(Map.of(
+                        "tracking.dedup.store",
+                        "redis",
+                        "tracking.dedup.redis.url",
+                        stack.redis().uri().toString(),
+                        "tracking.dedup.redis.timeout",
+                        "300ms",
+                        "tracking.dedup.on-unavailable",
+                        mode,
+                        "spring.kafka.consumer.group-id",
+                        "redis-down-" + UUID.randomUUID()));
     }
 
     @Test
@@ -96,29 +47,29 @@ class RedisUnavailableIT {
         publishAll(before);
         await("facts before the outage delivered")
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> posthog.eventCount() == 5);
+                .until(() -> stack.posthog().eventCount() == 5);
 
-        redis.stop();
+        stack.redis().stop();
         List<SpecificRecordBase> during = FactFixtures.traffic("pause-during", 10);
         publishAll(during);
         await("nothing is delivered while Redis is down")
                 .during(Duration.ofSeconds(3))
                 .atMost(Duration.ofSeconds(5))
-                .until(() -> posthog.eventCount() == 5);
+                .until(() -> stack.posthog().eventCount() == 5);
 
-        redis.restartOnSamePort();
+        stack.redis().restartOnSamePort();
         await("facts published during the outage delivered once Redis is back")
                 .atMost(Duration.ofSeconds(60))
-                .until(() -> posthog.eventCount() >= 15);
+                .until(() -> stack.posthog().eventCount() >= 15);
 
-        assertThat(posthog.events()).extracting(CapturedEvent::uuid).doesNotHaveDuplicates();
+        assertThat(stack.posthog().events()).extracting(CapturedEvent::uuid).doesNotHaveDuplicates();
         assertThat(uuids()).containsAll(TrackingConsumerITSupport.uuidsOf(during));
     }
 
     @Test
     void failOpenModeKeepsDeliveringWhileRedisIsDown() {
         consumer("fail-open");
-        redis.stop();
+        stack.redis().stop();
         List<SpecificRecordBase> during = FactFixtures.traffic("fail-open-during", 10);
         publishAll(during);
 
@@ -128,10 +79,10 @@ class RedisUnavailableIT {
     }
 
     private void publishAll(List<SpecificRecordBase> facts) {
-        facts.forEach(fact -> publisher.publish(fact).join());
+        facts.forEach(fact -> stack.publisher().publish(fact).join());
     }
 
     private static Set<String> uuids() {
-        return posthog.events().stream().map(CapturedEvent::uuid).collect(Collectors.toSet());
+        return stack.posthog().events().stream().map(CapturedEvent::uuid).collect(Collectors.toSet());
     }
 }

@@ -158,16 +158,20 @@ public abstract class TrackingConsumerITSupport {
         return topics.sources().stream().map(topics::deadLetterTopicOf).toList();
     }
 
-    /** Every record in these topics now (possibly none), read from the beginning. */
-    protected List<ConsumerRecord<byte[], byte[]>> readAllNow(List<String> topicNames) {
+    /** A consumer of its own group that reads from the beginning and commits nothing. */
+    private KafkaConsumer<byte[], byte[]> reader() {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Every record in these topics now (possibly none), read from the beginning. */
+    protected List<ConsumerRecord<byte[], byte[]>> readAllNow(List<String> topicNames) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = reader()) {
             List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
             for (String topic : topicNames) {
                 consumer.partitionsFor(topic)
@@ -193,14 +197,8 @@ public abstract class TrackingConsumerITSupport {
 
     /** Every record currently in these topics, read from the beginning; waits until there are {@code atLeast}. */
     protected List<ConsumerRecord<byte[], byte[]>> readAll(List<String> topicNames, int atLeast) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = reader()) {
             consumer.subscribe(topicNames);
             await("at least " + atLeast + " records in " + topicNames)
                     .atMost(Duration.ofSeconds(30))

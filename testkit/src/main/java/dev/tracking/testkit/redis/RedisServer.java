@@ -1,14 +1,13 @@
 package dev.tracking.testkit.redis;
 
+import dev.tracking.testkit.process.ChildProcess;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -41,16 +37,12 @@ public final class RedisServer implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
 
     private final Path executable;
-    private final Path workDir;
-    private final Thread shutdownHook;
+    private final ChildProcess process;
     private int port;
-    private volatile Process process;
 
-    private RedisServer(Path executable) throws IOException {
+    private RedisServer(Path executable) {
         this.executable = executable;
-        this.workDir = Files.createTempDirectory("redis-test-");
-        this.shutdownHook = new Thread(this::killOnExit, "redis-server-kill-on-exit");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.process = new ChildProcess(RedisServer.class, "redis-server", STOP_TIMEOUT);
     }
 
     /** The {@code redis-server} executable found on the PATH or in /usr/bin, /usr/sbin, /usr/local/bin. */
@@ -81,29 +73,9 @@ public final class RedisServer implements AutoCloseable {
     public static RedisServer start() {
         Path executable = executable()
                 .orElseThrow(() -> new IllegalStateException("redis-server is not installed; " + INSTALL_HINT));
-        RedisServer server;
-        try {
-            server = new RedisServer(executable);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work directory for redis-server", e);
-        }
-        try {
-            for (int attempt = 1; ; attempt++) {
-                int port = freePort();
-                try {
-                    server.launch(port);
-                    return server;
-                } catch (PortTakenException e) {
-                    if (attempt == START_ATTEMPTS) {
-                        throw new IllegalStateException(
-                                "no free port for redis-server after " + attempt + " attempts", e);
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        RedisServer server = new RedisServer(executable);
+        server.process.launchOnFreePorts(START_ATTEMPTS, () -> server.launch(ChildProcess.freePort()));
+        return server;
     }
 
     /**
@@ -130,8 +102,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Whether the process it started is alive. */
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
+    public boolean isRunning() {
+        return process.isRunning();
     }
 
     /** Whether the server answers {@code PING} with {@code PONG} within a second. */
@@ -145,20 +117,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** Stops the process gracefully (SIGTERM; SIGKILL after 10 s) and waits for it to exit. No-op when stopped. */
     public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        awaitExit();
+        process.stop();
     }
 
     /** Kills the process at once (SIGKILL), like a crash, and waits for it to exit. No-op when stopped. */
     public synchronized void kill() {
-        if (process == null) {
-            return;
-        }
-        process.destroyForcibly();
-        awaitExit();
+        process.kill();
     }
 
     /**
@@ -168,139 +132,52 @@ public final class RedisServer implements AutoCloseable {
      */
     public synchronized void restartOnSamePort() {
         stop();
-        try {
-            launch(port);
-        } catch (PortTakenException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        launch(port);
     }
 
     /** Stops the process and deletes its work directory. */
     @Override
     public synchronized void close() {
-        stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down; the hook kills the process anyway
-        }
-        deleteRecursively(workDir);
+        process.close();
     }
 
     @Override
     public String toString() {
-        return "RedisServer[" + uri() + (isRunning() ? ", pid " + process.pid() : ", stopped") + "]";
+        return "RedisServer[" + uri() + ", " + process + "]";
     }
 
     private void launch(int port) {
-        if (isListening(port)) {
-            throw new PortTakenException(
-                    "port " + port + " is already in use by a process RedisServer did not start; it will not touch it");
-        }
-        this.port = port;
-        Path logFile = workDir.resolve("redis-" + port + ".log");
+        Path workDir = process.workDir();
         ProcessBuilder builder = new ProcessBuilder(
-                        executable.toString(),
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--daemonize",
-                        "no",
-                        "--dir",
-                        workDir.toString(),
-                        "--loglevel",
-                        "warning",
-                        "--logfile",
-                        "")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + executable, e);
-        }
-        awaitReady(logFile);
-    }
-
-    private void awaitReady(Path logFile) {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        String expectedPid = "process_id:" + process.pid();
-        while (true) {
-            if (!process.isAlive()) {
-                String log = tail(logFile);
-                process = null;
-                if (log.contains("Address already in use")) {
-                    throw new PortTakenException("redis-server could not bind port " + port + ": " + log);
-                }
-                throw new IllegalStateException(
-                        "redis-server exited while starting on port " + port + "; its log:\n" + log);
+                executable.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                workDir.toString(),
+                "--loglevel",
+                "warning",
+                "--logfile",
+                "");
+        process.start(builder, workDir.resolve("redis-" + port + ".log"), port);
+        this.port = port;
+        // up, and it is our process that answers: INFO reports its process id
+        process.awaitReady(port, STARTUP_TIMEOUT, Duration.ofMillis(20), pid -> {
+            String expectedPid = "process_id:" + pid;
+            String info = command(port, Duration.ofMillis(500), "INFO", "server");
+            if (info.lines().noneMatch(line -> line.strip().equals(expectedPid))) {
+                throw new IllegalStateException("another Redis answers on port " + port + " (its INFO has no "
+                        + expectedPid + "); stopped the one this test started");
             }
-            try {
-                String info = command(port, Duration.ofMillis(500), "INFO", "server");
-                if (info.lines().anyMatch(line -> line.strip().equals(expectedPid))) {
-                    if ("PONG".equals(command(port, Duration.ofMillis(500), "PING"))) {
-                        return;
-                    }
-                } else {
-                    killQuietly();
-                    throw new IllegalStateException("another Redis answers on port " + port + " (its INFO has no "
-                            + expectedPid + "); stopped the one this test started");
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                String log = tail(logFile);
-                killQuietly();
-                throw new IllegalStateException("redis-server did not answer PING on port " + port + " within "
-                        + STARTUP_TIMEOUT.toSeconds() + " s; its log:\n" + log);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                killQuietly();
-                throw new IllegalStateException("interrupted while waiting for redis-server", e);
-            }
-        }
-    }
-
-    private void awaitExit() {
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        process = null;
-    }
-
-    private synchronized void killQuietly() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        process = null;
-    }
-
-    /** Shutdown hook: no lock, so it cannot wait on a thread the JVM will never resume. */
-    private void killOnExit() {
-        Process p = process;
-        if (p != null) {
-            p.destroyForcibly();
-        }
+            return "PONG".equals(command(port, Duration.ofMillis(500), "PING"));
+        });
     }
 
     /** Sends one command in RESP and returns a simple-string or bulk-string reply. */
@@ -348,45 +225,5 @@ public final class RedisServer implements AutoCloseable {
             line.write(b);
         }
         throw new IOException("connection closed before a reply");
-    }
-
-    private static boolean isListening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port", e);
-        }
-    }
-
-    private static String tail(Path logFile) {
-        try {
-            List<String> lines = Files.readAllLines(logFile);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: it is a temporary directory
-        }
-    }
-
-    private static final class PortTakenException extends RuntimeException {
-        PortTakenException(String message) {
-            super(message);
-        }
     }
 }

@@ -1,11 +1,8 @@
 package dev.tracking.testkit.registry;
 
+import dev.tracking.testkit.process.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,13 +60,10 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     private final Path java;
     private final Path home;
-    private final Path workDir;
-    private final Path logFile;
-    private final Thread shutdownHook;
+    private final ChildProcess process;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private int port;
-    private volatile Process process;
 
     /** One request the registry served, from its access log. */
     public record Request(String method, String path, int status) {
@@ -79,13 +73,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private ApicurioRegistry(Path java, Path home) throws IOException {
+    private ApicurioRegistry(Path java, Path home) {
         this.java = java;
         this.home = home;
-        this.workDir = Files.createTempDirectory("apicurio-test-");
-        this.logFile = workDir.resolve("apicurio.log");
-        this.shutdownHook = new Thread(this::killOnExit, "apicurio-kill-on-exit");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.process = new ChildProcess(ApicurioRegistry.class, "Apicurio Registry", STOP_TIMEOUT);
     }
 
     /**
@@ -97,28 +88,10 @@ public final class ApicurioRegistry implements AutoCloseable {
     public static ApicurioRegistry start() {
         Path javaHome = javaHome().orElseThrow(() -> new IllegalStateException(noJavaReason()));
         Path home = home();
-        ApicurioRegistry registry;
-        try {
-            registry = new ApicurioRegistry(javaHome.resolve("bin").resolve("java"), home);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work directory for Apicurio Registry", e);
-        }
-        try {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    registry.launch(freePort(), freePort());
-                    return registry;
-                } catch (PortTakenException e) {
-                    if (attempt == START_ATTEMPTS) {
-                        throw new IllegalStateException(
-                                "no free port for Apicurio Registry after " + attempt + " attempts", e);
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            registry.close();
-            throw e;
-        }
+        ApicurioRegistry registry = new ApicurioRegistry(javaHome.resolve("bin").resolve("java"), home);
+        registry.process.launchOnFreePorts(
+                START_ATTEMPTS, () -> registry.launch(ChildProcess.freePort(), ChildProcess.freePort()));
+        return registry;
     }
 
     /**
@@ -182,13 +155,13 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** Whether the process it started is alive. */
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
+    public boolean isRunning() {
+        return process.isRunning();
     }
 
     /** Whether the Confluent-compatible API answers 200 within a second. */
     public boolean answers() {
-        return probe("/subjects") == 200;
+        return probe(port(), "/subjects") == 200;
     }
 
     /**
@@ -197,13 +170,13 @@ public final class ApicurioRegistry implements AutoCloseable {
      */
     public List<Request> requests() {
         String sentinel = "/subjects?sentinel=" + UUID.randomUUID();
-        if (probe(sentinel) != 200) {
+        if (probe(port(), sentinel) != 200) {
             throw new IllegalStateException(
                     "Apicurio Registry on port " + port() + " does not answer; cannot sync its" + " access log");
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
-            List<String> lines = logLines();
+            List<String> lines = process.logLines();
             if (lines.stream().anyMatch(line -> line.contains(CCOMPAT_PATH + sentinel))) {
                 List<Request> requests = new ArrayList<>();
                 for (String line : lines) {
@@ -218,26 +191,23 @@ public final class ApicurioRegistry implements AutoCloseable {
                 throw new IllegalStateException(
                         "the access log of Apicurio Registry on port " + port() + " did not show a probe within 10 s");
             }
-            pause(20);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Apicurio Registry", e);
+            }
         }
     }
 
     /** Stops the process gracefully (SIGTERM; SIGKILL after 15 s) and waits for it to exit. No-op when stopped. */
     public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        awaitExit();
+        process.stop();
     }
 
     /** Kills the process at once (SIGKILL), like a crash, and waits for it to exit. No-op when stopped. */
     public synchronized void kill() {
-        if (process == null) {
-            return;
-        }
-        process.destroyForcibly();
-        awaitExit();
+        process.kill();
     }
 
     /**
@@ -248,36 +218,22 @@ public final class ApicurioRegistry implements AutoCloseable {
      */
     public synchronized void restartOnSamePort() {
         stop();
-        try {
-            launch(port, freePort());
-        } catch (PortTakenException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        launch(port, ChildProcess.freePort());
     }
 
     /** Stops the process and deletes its work directory (storage and log). */
     @Override
     public synchronized void close() {
-        stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down; the hook kills the process anyway
-        }
-        deleteRecursively(workDir);
+        process.close();
     }
 
     @Override
     public String toString() {
-        return "ApicurioRegistry[" + ccompatUrl() + (isRunning() ? ", pid " + process.pid() : ", stopped") + "]";
+        return "ApicurioRegistry[" + ccompatUrl() + ", " + process + "]";
     }
 
     private void launch(int port, int managementPort) {
-        if (isListening(port) || isListening(managementPort)) {
-            throw new PortTakenException("port " + port + " or " + managementPort
-                    + " is already in use by a process ApicurioRegistry did not start; it will not touch it");
-        }
-        this.port = port;
+        Path workDir = process.workDir();
         ProcessBuilder builder = new ProcessBuilder(
                         java.toString(),
                         "-Xmx384m",
@@ -295,48 +251,24 @@ public final class ApicurioRegistry implements AutoCloseable {
                         "-Djava.io.tmpdir=" + workDir,
                         "-jar",
                         home.resolve("quarkus-run.jar").toString())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + java, e);
-        }
-        awaitReady();
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+                .directory(workDir.toFile());
+        // one log across restarts: requests() reads every request served since the first start
+        process.start(builder, workDir.resolve("apicurio.log"), port, managementPort);
+        this.port = port;
+        // up, and it is our process that answered: its own access log shows the probe
         String probe = "/subjects?ready=" + UUID.randomUUID();
-        while (true) {
-            if (!process.isAlive()) {
-                String log = tail();
-                process = null;
-                if (log.contains("already in use") || log.contains("Port already bound")) {
-                    throw new PortTakenException("Apicurio Registry could not bind port " + port + ": " + log);
-                }
-                throw new IllegalStateException(
-                        "Apicurio Registry exited while starting on port " + port + "; its log:\n" + log);
-            }
-            // up, and it is our process that answered: its own access log shows the probe
-            if (probe(probe) == 200 && logLines().stream().anyMatch(line -> line.contains(CCOMPAT_PATH + probe))) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                String log = tail();
-                killQuietly();
-                throw new IllegalStateException("Apicurio Registry did not answer on port " + port + " within "
-                        + STARTUP_TIMEOUT.toSeconds() + " s; its log:\n" + log);
-            }
-            pause(50);
-        }
+        process.awaitReady(
+                port,
+                STARTUP_TIMEOUT,
+                Duration.ofMillis(50),
+                pid -> probe(port, probe) == 200
+                        && process.logLines().stream().anyMatch(line -> line.contains(CCOMPAT_PATH + probe)));
     }
 
     /** GET on the Confluent-compatible API as the launcher; the status, or -1 when nothing answers. */
-    private int probe(String path) {
+    private int probe(int port, String path) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + CCOMPAT_PATH + path))
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + CCOMPAT_PATH + path))
                     .timeout(Duration.ofSeconds(1))
                     .header("User-Agent", LAUNCHER_AGENT)
                     .GET()
@@ -348,54 +280,6 @@ public final class ApicurioRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
-    }
-
-    private void awaitExit() {
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        process = null;
-    }
-
-    private synchronized void killQuietly() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        process = null;
-    }
-
-    /** Shutdown hook: no lock, so it cannot wait on a thread the JVM will never resume. */
-    private void killOnExit() {
-        Process p = process;
-        if (p != null) {
-            p.destroyForcibly();
-        }
-    }
-
-    private List<String> logLines() {
-        try {
-            return Files.readAllLines(logFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    private String tail() {
-        List<String> lines = logLines();
-        return lines.isEmpty()
-                ? "(empty log " + logFile + ")"
-                : String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 
     /**
@@ -430,7 +314,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         Path partial = target.resolveSibling(
                 target.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
-            deleteRecursively(partial);
+            ChildProcess.deleteRecursively(partial);
             Files.createDirectories(partial);
             Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", partial.toString())
                     .redirectErrorStream(true)
@@ -441,7 +325,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                 throw new IllegalStateException("cannot unpack " + archive + " with tar: " + output);
             }
             if (!Files.isRegularFile(target.resolve("quarkus-run.jar"))) {
-                deleteRecursively(target);
+                ChildProcess.deleteRecursively(target);
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
@@ -450,7 +334,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while unpacking " + archive, e);
         } finally {
-            deleteRecursively(partial);
+            ChildProcess.deleteRecursively(partial);
         }
     }
 
@@ -479,48 +363,5 @@ public final class ApicurioRegistry implements AutoCloseable {
             // not a JDK, or an unreadable release file
         }
         return 0;
-    }
-
-    private static boolean isListening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port", e);
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for Apicurio Registry", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: it is a temporary directory
-        }
-    }
-
-    private static final class PortTakenException extends RuntimeException {
-        PortTakenException(String message) {
-            super(message);
-        }
     }
 }

@@ -4,20 +4,14 @@ import dev.tracking.client.registry.SchemaRegistryClient;
 import dev.tracking.client.registry.SchemaRegistryException;
 import dev.tracking.client.registry.SchemaRegistryUnavailableException;
 import dev.tracking.client.registry.SubjectNameStrategy;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -71,18 +65,7 @@ public final class ConfluentEncoder implements FactEncoder {
                 ? specificWriters.computeIfAbsent(
                         schema, s -> new SpecificDatumWriter<>(s, SpecificData.getForSchema(s)))
                 : genericWriters.computeIfAbsent(schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        out.writeBytes(header);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        try {
-            writer.write(record, encoder);
-            encoder.flush();
-        } catch (NullPointerException | AvroRuntimeException | ClassCastException e) {
-            throw new IllegalArgumentException("cannot encode " + schema.getName() + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return FramedBody.write(header, writer, record);
     }
 
     /**

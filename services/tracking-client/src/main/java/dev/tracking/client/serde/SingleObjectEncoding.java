@@ -2,19 +2,14 @@ package dev.tracking.client.serde;
 
 import dev.tracking.schemas.FactFamily;
 import dev.tracking.schemas.SchemaHistory;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -66,18 +61,7 @@ public final class SingleObjectEncoding {
             Schema schema = fact.getSchema();
             Writer writer = writers.computeIfAbsent(
                     schema, s -> new Writer(header(s), new SpecificDatumWriter<>(s, SpecificData.getForSchema(s))));
-            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-            out.writeBytes(writer.header());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            try {
-                writer.datumWriter().write(fact, encoder);
-                encoder.flush();
-            } catch (NullPointerException | AvroRuntimeException | ClassCastException e) {
-                throw new IllegalArgumentException("cannot encode " + schema.getName() + ": " + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
+            return FramedBody.write(writer.header(), writer.datumWriter(), fact);
         }
 
         private static byte[] header(Schema schema) {

@@ -3,9 +3,6 @@ package dev.tracking.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,40 +18,39 @@ class FactCliTest {
     /** Where a test run of the CLI would publish: a closed port, so an accidental publish fails instead of hanging. */
     private static final Map<String, String> NO_KAFKA = Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Console console = new Console();
 
     @Test
     void noArgumentsExits2WithUsageOnStderr() throws InterruptedException {
         assertThat(run()).isEqualTo(2);
-        assertThat(err()).contains("usage:", "publish", "simulate");
-        assertThat(out()).isEmpty();
+        assertThat(console.printedErr()).contains("usage:", "publish", "simulate");
+        assertThat(console.printedOut()).isEmpty();
     }
 
     @Test
     void helpExits0WithUsageOnStdout() throws InterruptedException {
         assertThat(run("--help")).isEqualTo(0);
-        assertThat(out()).contains("usage:", "KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(console.printedOut()).contains("usage:", "KAFKA_BOOTSTRAP_SERVERS");
     }
 
     @Test
     void unknownCommandExits2NamingIt() throws InterruptedException {
         assertThat(run("replay", "facts.jsonl")).isEqualTo(2);
-        assertThat(err()).contains("unknown command 'replay'");
+        assertThat(console.printedErr()).contains("unknown command 'replay'");
     }
 
     @ParameterizedTest(name = "--rate {0}")
     @CsvSource({"fast", "0", "-5", "2.5", "99999999999"})
     void badRateExits2NamingTheValue(String rate) throws InterruptedException {
         assertThat(run("simulate", "--rate", rate)).isEqualTo(2);
-        assertThat(err()).contains("--rate '" + rate + "' is not valid");
+        assertThat(console.printedErr()).contains("--rate '" + rate + "' is not valid");
     }
 
     @ParameterizedTest(name = "--duration {0}")
     @CsvSource({"soon", "5x", "0s", "PT0S", "PT-5S", "-5s", "99999999999999999h", "99999999999999999999s"})
     void badDurationExits2NamingTheValue(String duration) throws InterruptedException {
         assertThat(run("simulate", "--duration", duration)).isEqualTo(2);
-        assertThat(err()).contains("--duration '" + duration + "' is not valid");
+        assertThat(console.printedErr()).contains("--duration '" + duration + "' is not valid");
     }
 
     @Test
@@ -62,31 +58,31 @@ class FactCliTest {
         assertThat(run("simulate", "--teams", "many")).isEqualTo(2);
         assertThat(run("simulate", "--count", "0")).isEqualTo(2);
         assertThat(run("simulate", "--seed", "0x1F")).isEqualTo(2);
-        assertThat(err()).contains("--teams 'many'", "--count '0'", "--seed '0x1F'");
+        assertThat(console.printedErr()).contains("--teams 'many'", "--count '0'", "--seed '0x1F'");
     }
 
     @Test
     void optionWithoutValueExits2() throws InterruptedException {
         assertThat(run("simulate", "--count", "10", "--rate")).isEqualTo(2);
-        assertThat(err()).contains("option --rate needs a value");
+        assertThat(console.printedErr()).contains("option --rate needs a value");
     }
 
     @Test
     void unknownOptionExits2NamingIt() throws InterruptedException {
         assertThat(run("simulate", "--speed", "10")).isEqualTo(2);
-        assertThat(err()).contains("unknown option '--speed'");
+        assertThat(console.printedErr()).contains("unknown option '--speed'");
     }
 
     @Test
     void publishWithoutAFileExits2() throws InterruptedException {
         assertThat(run("publish")).isEqualTo(2);
-        assertThat(err()).contains("publish takes exactly one argument, the fact file; got []");
+        assertThat(console.printedErr()).contains("publish takes exactly one argument, the fact file; got []");
     }
 
     @Test
     void publishWithTwoFilesExits2NamingThem() throws InterruptedException {
         assertThat(run("publish", "a.jsonl", "b.jsonl")).isEqualTo(2);
-        assertThat(err()).contains("got [a.jsonl, b.jsonl]");
+        assertThat(console.printedErr()).contains("got [a.jsonl, b.jsonl]");
     }
 
     @Test
@@ -94,7 +90,7 @@ class FactCliTest {
         Path missing = dir.resolve("missing.jsonl");
 
         assertThat(run("publish", missing.toString())).isEqualTo(2);
-        assertThat(err()).contains("cannot read fact file " + missing);
+        assertThat(console.printedErr()).contains("cannot read fact file " + missing);
     }
 
     @Test
@@ -106,11 +102,11 @@ class FactCliTest {
         int exit = FactCli.run(
                 new String[] {"publish", file.toString()},
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-without-port"),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                console.out(),
+                console.err());
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err()).contains("nothing published", "KAFKA_BOOTSTRAP_SERVERS=kafka-without-port");
+        assertThat(console.printedErr()).contains("nothing published", "KAFKA_BOOTSTRAP_SERVERS=kafka-without-port");
     }
 
     @Test
@@ -118,11 +114,11 @@ class FactCliTest {
         int exit = FactCli.run(
                 new String[] {"simulate", "--count", "1"},
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-without-port"),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                console.out(),
+                console.err());
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err()).contains("KAFKA_BOOTSTRAP_SERVERS=kafka-without-port");
+        assertThat(console.printedErr()).contains("KAFKA_BOOTSTRAP_SERVERS=kafka-without-port");
     }
 
     @ParameterizedTest(name = "{0} is {1}")
@@ -157,18 +153,6 @@ class FactCliTest {
     }
 
     private int run(String... args) throws InterruptedException {
-        return FactCli.run(
-                args,
-                NO_KAFKA,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return FactCli.run(args, NO_KAFKA, console.out(), console.err());
     }
 }

@@ -4,6 +4,7 @@ import static dev.tracking.testkit.fixtures.FactFixtures.ALICE;
 import static dev.tracking.testkit.fixtures.FactFixtures.factId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracking.client.EmbeddedBroker;
 import dev.tracking.client.KafkaTopics;
 import dev.tracking.client.serde.FactDecoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
@@ -12,9 +13,7 @@ import dev.tracking.facts.SubscriptionStarted;
 import dev.tracking.schemas.FactFamily;
 import dev.tracking.schemas.FactValidator;
 import dev.tracking.schemas.Facts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +24,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PublishCommandIT {
@@ -55,36 +51,24 @@ class PublishCommandIT {
     private static final String ACME_SUBSCRIBES_NEGATIVE_SEATS = """
             {"type": "SubscriptionStarted", "team_id": "acme", "plan": "business", "seats": -4}""";
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedBroker kafka = new EmbeddedBroker();
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Console console = new Console();
     private final FactDecoder decoder = SingleObjectEncoding.decoder();
-
-    @BeforeAll
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    static void startBroker() {
-        broker = new EmbeddedKafkaKraftBroker(1, KafkaTopics.PARTITIONS);
-        broker.afterPropertiesSet();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.destroy();
-    }
 
     @Test
     void publishesEveryFactOfAFileToTheDefaultTopicsAndCountsThemPerTopic(@TempDir Path dir)
             throws IOException, InterruptedException {
-        KafkaTopics.createDefaultTopics(broker);
+        KafkaTopics.createDefaultTopics(kafka.broker());
         Path file = factFile(dir, ALICE_SIGNS_UP, ALICE_ONBOARDED, "", ACME_SUBSCRIBES, ALICE_ON_THE_DASHBOARD);
 
-        int exit = FactCli.run(new String[] {"publish", file.toString()}, kafkaOnly(), print(out), print(err));
+        int exit = publish(file, kafkaOnly());
 
-        assertThat(err()).isEmpty();
+        assertThat(console.printedErr()).isEmpty();
         assertThat(exit).isZero();
-        assertThat(out())
-                .contains("published 4 fact(s) to " + broker.getBrokersAsString())
+        assertThat(console.printedOut())
+                .contains("published 4 fact(s) to " + kafka.bootstrapServers())
                 .containsPattern("facts\\.onboarding +2")
                 .containsPattern("facts\\.subscriptions +1")
                 .containsPattern("facts\\.engagement +1")
@@ -118,18 +102,18 @@ class PublishCommandIT {
     @Test
     void oneBadLineAmongGoodOnesExits2NamingItAndPublishesNothing(@TempDir Path dir, TestInfo test)
             throws IOException, InterruptedException {
-        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         Path file =
                 factFile(dir, ALICE_SIGNS_UP, ACME_SUBSCRIBES, ACME_SUBSCRIBES_NEGATIVE_SEATS, ALICE_ON_THE_DASHBOARD);
 
-        int exit = FactCli.run(new String[] {"publish", file.toString()}, kafkaAnd(topics), print(out), print(err));
+        int exit = publish(file, kafkaAnd(topics));
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err())
+        assertThat(console.printedErr())
                 .contains("facts.jsonl:3: seats is negative: -4")
                 .contains("nothing published: 1 problem(s)")
                 .doesNotContain("facts.jsonl:1", "facts.jsonl:2", "facts.jsonl:4");
-        assertThat(KafkaTopics.endOffsets(broker.getBrokersAsString(), topics.values()))
+        assertThat(KafkaTopics.endOffsets(kafka.bootstrapServers(), topics.values()))
                 .hasSize(FactFamily.values().length * KafkaTopics.PARTITIONS)
                 .allSatisfy((partition, end) ->
                         assertThat(end).as("end offset of %s", partition).isZero());
@@ -138,7 +122,7 @@ class PublishCommandIT {
     @Test
     void everyBadLineIsReportedWithItsNumberAndReason(@TempDir Path dir, TestInfo test)
             throws IOException, InterruptedException {
-        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         Path file = factFile(
                 dir,
                 "{\"type\": \"UserLoggedIn\", \"user_id\": \"user-alice\"}",
@@ -146,34 +130,34 @@ class PublishCommandIT {
                 "{not json",
                 "{\"type\": \"DashboardViewed\", \"team_id\": \" \", \"user_id\": \"user-alice\"}");
 
-        int exit = FactCli.run(new String[] {"publish", file.toString()}, kafkaAnd(topics), print(out), print(err));
+        int exit = publish(file, kafkaAnd(topics));
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err())
+        assertThat(console.printedErr())
                 .contains("facts.jsonl:1: unknown type \"UserLoggedIn\"")
                 .contains("facts.jsonl:3: not valid JSON")
                 .contains("facts.jsonl:4: team_id ' ' is blank")
                 .contains("nothing published: 3 problem(s)");
-        assertThat(KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()))
+        assertThat(KafkaTopics.recordCount(kafka.bootstrapServers(), topics.values()))
                 .isZero();
     }
 
     @Test
     void emptyFileExits2(@TempDir Path dir, TestInfo test) throws IOException, InterruptedException {
-        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         Path file = factFile(dir, "", "   ");
 
-        int exit = FactCli.run(new String[] {"publish", file.toString()}, kafkaAnd(topics), print(out), print(err));
+        int exit = publish(file, kafkaAnd(topics));
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err()).contains("nothing published", "holds no facts");
-        assertThat(KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()))
+        assertThat(console.printedErr()).contains("nothing published", "holds no facts");
+        assertThat(KafkaTopics.recordCount(kafka.bootstrapServers(), topics.values()))
                 .isZero();
     }
 
     private List<SpecificRecord> decodedFacts(List<String> topics, int expected) {
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.awaitRecords(
-                broker.getBrokersAsString(), topics, expected, "published facts reached the topics");
+                kafka.bootstrapServers(), topics, expected, "published facts reached the topics");
         assertThat(records).hasSize(expected);
         return records.stream().map(r -> decoder.decode(r.topic(), r.value())).toList();
     }
@@ -188,8 +172,12 @@ class PublishCommandIT {
         return Files.write(dir.resolve("facts.jsonl"), List.of(lines), StandardCharsets.UTF_8);
     }
 
+    private int publish(Path file, Map<String, String> env) throws InterruptedException {
+        return FactCli.run(new String[] {"publish", file.toString()}, env, console.out(), console.err());
+    }
+
     private static Map<String, String> kafkaOnly() {
-        return Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString());
+        return Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     }
 
     private static Map<String, String> kafkaAnd(Map<FactFamily, String> topics) {
@@ -200,17 +188,5 @@ class PublishCommandIT {
 
     private static String topicPrefix(TestInfo test) {
         return "publish-it." + test.getTestMethod().orElseThrow().getName();
-    }
-
-    private static PrintStream print(ByteArrayOutputStream bytes) {
-        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
     }
 }

@@ -3,6 +3,7 @@ package dev.tracking.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tracking.client.EmbeddedBroker;
 import dev.tracking.client.KafkaTopics;
 import dev.tracking.client.serde.FactDecoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
@@ -10,10 +11,8 @@ import dev.tracking.schemas.FactFamily;
 import dev.tracking.schemas.FactValidator;
 import dev.tracking.schemas.Facts;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,53 +26,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SimulateCommandIT {
     /** Far longer than a JVM needs to exit, far shorter than the 35 s a stuck shutdown hook held it. */
     private static final Duration EXIT_AFTER_SUMMARY = Duration.ofSeconds(15);
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedBroker kafka = new EmbeddedBroker();
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Console console = new Console();
     private final FactDecoder decoder = SingleObjectEncoding.decoder();
     private final List<CliProcess> started = new ArrayList<>();
 
-    @BeforeAll
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    static void startBroker() {
-        broker = new EmbeddedKafkaKraftBroker(1, KafkaTopics.PARTITIONS);
-        broker.afterPropertiesSet();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.destroy();
-    }
-
     @Test
     void publishesTheRequestedCountOfValidFacts(TestInfo test) throws InterruptedException {
-        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         String[] args = {"simulate", "--count", "500", "--rate", "5000", "--seed", "7", "--teams", "20"};
 
-        int exit = FactCli.run(args, environment(topics), print(out), print(err));
+        int exit = FactCli.run(args, environment(topics), console.out(), console.err());
 
-        assertThat(err()).isEmpty();
+        assertThat(console.printedErr()).isEmpty();
         assertThat(exit).isZero();
-        assertThat(out()).contains("done: sent 500, acknowledged 500, failed 0");
+        assertThat(console.printedOut()).contains("done: sent 500, acknowledged 500, failed 0");
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.awaitRecords(
-                broker.getBrokersAsString(), topics.values(), 500, "500 simulated facts reached the topics");
+                kafka.bootstrapServers(), topics.values(), 500, "500 simulated facts reached the topics");
         assertThat(records).hasSize(500);
-        assertThat(KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()))
+        assertThat(KafkaTopics.recordCount(kafka.bootstrapServers(), topics.values()))
                 .as("records written, duplicates included")
                 .isEqualTo(500);
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -92,8 +76,9 @@ class SimulateCommandIT {
 
     @Test
     void stopsOnRequestOnceTheFactsSentAreAcknowledged(TestInfo test) throws Exception {
-        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
-        SimulateCommand command = new SimulateCommand(new CliEnvironment(environment(topics)), print(out), print(err));
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
+        SimulateCommand command =
+                new SimulateCommand(new CliEnvironment(environment(topics)), console.out(), console.err());
         SimulateCommand.Options untilStopped = new SimulateCommand.Options(5, 1_000, null, 0, 11);
         CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> {
             try {
@@ -105,23 +90,23 @@ class SimulateCommandIT {
         });
         await("simulated facts reached the topics")
                 .atMost(KafkaTopics.PATIENCE)
-                .until(() -> KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()) > 0);
+                .until(() -> KafkaTopics.recordCount(kafka.bootstrapServers(), topics.values()) > 0);
 
         boolean stopped = command.stopAndAwait(Duration.ofSeconds(30));
 
         assertThat(stopped).as("stopped within the wait").isTrue();
         assertThat(running).succeedsWithin(KafkaTopics.PATIENCE).isEqualTo(0);
-        String summary = out();
+        String summary = console.printedOut();
         assertThat(summary).containsPattern("done: sent (\\d+), acknowledged \\1, failed 0");
         long sent = Long.parseLong(summary.replaceAll("(?s).*done: sent (\\d+),.*", "$1"));
-        assertThat(KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()))
+        assertThat(KafkaTopics.recordCount(kafka.bootstrapServers(), topics.values()))
                 .as("records on the topics")
                 .isEqualTo(sent);
     }
 
     @Test
     void commandLineProcessExitsOnceItsCountIsPublished(TestInfo test) throws Exception {
-        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         CliProcess cli = start(environment(topics), "simulate", "--count", "50", "--rate", "1000");
 
         cli.awaitLine("done: sent 50, acknowledged 50, failed 0");
@@ -135,11 +120,11 @@ class SimulateCommandIT {
 
     @Test
     void commandLineProcessStopsOnSigtermAfterTheSentFactsAreAcknowledged(TestInfo test) throws Exception {
-        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(broker, topicPrefix(test));
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         CliProcess cli = start(environment(topics), "simulate", "--rate", "500");
         await("the simulation published facts")
                 .atMost(KafkaTopics.PATIENCE)
-                .until(() -> KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()) > 0);
+                .until(() -> KafkaTopics.recordCount(kafka.bootstrapServers(), topics.values()) > 0);
 
         cli.process().toHandle().destroy(); // SIGTERM, as a container stop; leaves the test's end of stdout open
 
@@ -149,14 +134,14 @@ class SimulateCommandIT {
                 .isTrue();
         assertThat(summary).containsPattern("done: sent (\\d+), acknowledged \\1, failed 0");
         long sent = Long.parseLong(summary.replaceAll(".*done: sent (\\d+),.*", "$1"));
-        assertThat(KafkaTopics.recordCount(broker.getBrokersAsString(), topics.values()))
+        assertThat(KafkaTopics.recordCount(kafka.bootstrapServers(), topics.values()))
                 .as("records on the topics")
                 .isEqualTo(sent);
     }
 
     private static Map<String, String> environment(Map<FactFamily, String> topics) {
         Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         topics.forEach((family, topic) -> env.put("TRACKING_TOPICS_" + family.name(), topic));
         return env;
     }
@@ -216,17 +201,5 @@ class SimulateCommandIT {
 
     private static String topicPrefix(TestInfo test) {
         return "simulate-it." + test.getTestMethod().orElseThrow().getName();
-    }
-
-    private static PrintStream print(ByteArrayOutputStream bytes) {
-        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
     }
 }

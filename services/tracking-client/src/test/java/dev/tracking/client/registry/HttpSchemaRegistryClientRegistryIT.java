@@ -4,36 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracking.facts.SubscriptionStarted;
-import dev.tracking.testkit.registry.ApicurioRegistry;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client's operations against a real registry speaking the Confluent API (Apicurio's {@code ccompat}). */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class HttpSchemaRegistryClientRegistryIT {
-    private static ApicurioRegistry apicurio;
-    private static HttpSchemaRegistryClient registry;
+    @RegisterExtension
+    static final RealRegistry apicurio = new RealRegistry();
+
+    private final HttpSchemaRegistryClient registry = apicurio.client();
 
     private final String subject = "client-" + UUID.randomUUID() + "-value";
-
-    @BeforeAll
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    static void startRegistry() {
-        apicurio = ApicurioRegistry.startOrSkip();
-        registry = HttpSchemaRegistryClient.builder(apicurio.ccompatUrl()).build();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        if (apicurio != null) {
-            apicurio.close();
-        }
-    }
 
     @Test
     void registeringIsIdempotentAndTheIdFindsTheSchema() {

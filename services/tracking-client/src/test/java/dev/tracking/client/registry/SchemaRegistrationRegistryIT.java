@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracking.facts.SubscriptionStarted;
 import dev.tracking.schemas.FactFamily;
-import dev.tracking.testkit.registry.ApicurioRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,34 +13,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code schemas-register} against a real registry (Apicurio's Confluent-compatible API). */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class SchemaRegistrationRegistryIT {
-    private static ApicurioRegistry apicurio;
-    private static HttpSchemaRegistryClient registry;
+    @RegisterExtension
+    static final RealRegistry apicurio = new RealRegistry();
+
+    private final HttpSchemaRegistryClient registry = apicurio.client();
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Map<FactFamily, String> topics = new EnumMap<>(FactFamily.class);
-
-    @BeforeAll
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    static void startRegistry() {
-        apicurio = ApicurioRegistry.startOrSkip();
-        registry = HttpSchemaRegistryClient.builder(apicurio.ccompatUrl()).build();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        if (apicurio != null) {
-            apicurio.close();
-        }
-    }
 
     SchemaRegistrationRegistryIT() {
         String prefix = "register-" + UUID.randomUUID();
