@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ public final class EventBuilder {
             json.writeStringField("event", event);
             json.writeStringField("distinct_id", distinctId);
             json.writeStringField("uuid", uuid);
-            json.writeStringField("timestamp", TIMESTAMP.format(occurredAt));
+            json.writeStringField("timestamp", timestamp(occurredAt));
             json.writeObjectFieldStart("properties");
             writePairs(json, properties);
             if (Facts.source(fact) != null) {
@@ -166,9 +167,42 @@ public final class EventBuilder {
         return copy.groupSet.isEmpty() ? null : copy.build();
     }
 
-    /** ISO-8601 UTC with milliseconds, the format of every timestamp we send. */
+    /**
+     * ISO-8601 UTC with milliseconds ({@code 2026-03-02T09:00:00.123Z}), the format of every timestamp we send; written
+     * by hand because it runs for every event (the same text as a {@code uuuu-MM-dd'T'HH:mm:ss.SSS'Z'} formatter for
+     * years 0 to 9999).
+     */
     public static String timestamp(Instant instant) {
-        return TIMESTAMP.format(instant);
+        long millis = instant.toEpochMilli();
+        long days = Math.floorDiv(millis, 86_400_000L);
+        int millisOfDay = (int) Math.floorMod(millis, 86_400_000L);
+        LocalDate date = LocalDate.ofEpochDay(days);
+        if (date.getYear() < 0 || date.getYear() > 9999) {
+            return TIMESTAMP.format(instant);
+        }
+        char[] text = new char[24];
+        digits(text, 0, date.getYear(), 4);
+        text[4] = '-';
+        digits(text, 5, date.getMonthValue(), 2);
+        text[7] = '-';
+        digits(text, 8, date.getDayOfMonth(), 2);
+        text[10] = 'T';
+        digits(text, 11, millisOfDay / 3_600_000, 2);
+        text[13] = ':';
+        digits(text, 14, millisOfDay / 60_000 % 60, 2);
+        text[16] = ':';
+        digits(text, 17, millisOfDay / 1000 % 60, 2);
+        text[19] = '.';
+        digits(text, 20, millisOfDay % 1000, 3);
+        text[23] = 'Z';
+        return new String(text);
+    }
+
+    private static void digits(char[] text, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     private EventBuilder add(List<Object> pairs, String key, Object value) {
