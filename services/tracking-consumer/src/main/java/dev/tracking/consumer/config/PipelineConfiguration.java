@@ -163,7 +163,7 @@ public class PipelineConfiguration {
     }
 
     @Bean
-    DeliveryHealth postHogHealth(PostHogTransport transport, CircuitBreaker breaker, Clock clock) {
+    DeliveryHealth posthogHealthIndicator(PostHogTransport transport, CircuitBreaker breaker, Clock clock) {
         return new DeliveryHealth(transport.destination(), breaker, clock);
     }
 

@@ -70,6 +70,9 @@ public final class FactPipeline {
         this.maxEventBytes = maxEventBytes;
     }
 
+    /** PostHog's answer for one partition's events: those it refused alone, and when it answered. */
+    private record Acknowledged(List<RejectedEvent> rejected, Instant at) {}
+
     /** A fact on its way, with the record it came from. */
     private static final class Work {
         final ConsumerRecord<byte[], byte[]> record;
@@ -129,45 +132,46 @@ public final class FactPipeline {
         StateFilter.Filtered filtered = state.filter(all);
         metrics.milestonesDropped.increment(filtered.dropped().milestones());
         metrics.staleGroupProperties.increment(filtered.dropped().staleGroupProperties());
+        // an event PostHog would refuse for its size is not sent: its fact goes to the dead-letter topic whole
         Set<Work> oversize = new HashSet<>();
         for (PostHogEvent event : filtered.events()) {
             Work work = workByFact.get(event.factId());
-            if (event.json().length > maxEventBytes) {
-                if (oversize.add(work)) {
-                    deadLetter(
-                            work.record,
-                            consumer,
-                            rejection(
-                                            FailureCategory.OVERSIZE,
-                                            event.event() + " is " + event.json().length + " bytes, above the limit of "
-                                                    + maxEventBytes,
-                                            work)
-                                    .posthog(413, event.event())
-                                    .build());
-                }
-                continue;
+            if (event.json().length > maxEventBytes && oversize.add(work)) {
+                deadLetter(
+                        work.record,
+                        consumer,
+                        rejection(
+                                        FailureCategory.OVERSIZE,
+                                        event.event() + " is " + event.json().length + " bytes, above the limit of "
+                                                + maxEventBytes,
+                                        work)
+                                .posthog(413, event.event())
+                                .build());
             }
-            origin.put(event, work);
-            byPartition
-                    .computeIfAbsent(
-                            new TopicPartition(work.record.topic(), work.record.partition()), tp -> new ArrayList<>())
-                    .add(event);
         }
-        // events of an oversize fact are not sent at all: the fact is in the dead-letter topic whole
-        byPartition.values().forEach(events -> events.removeIf(event -> oversize.contains(origin.get(event))));
+        for (PostHogEvent event : filtered.events()) {
+            Work work = workByFact.get(event.factId());
+            if (!oversize.contains(work)) {
+                origin.put(event, work);
+                byPartition
+                        .computeIfAbsent(
+                                new TopicPartition(work.record.topic(), work.record.partition()),
+                                tp -> new ArrayList<>())
+                        .add(event);
+            }
+        }
 
-        Map<TopicPartition, CompletableFuture<List<RejectedEvent>>> deliveries = new LinkedHashMap<>();
-        byPartition.forEach((partition, events) -> deliveries.put(partition, sender.deliver(events)));
+        Map<TopicPartition, CompletableFuture<Acknowledged>> deliveries = new LinkedHashMap<>();
+        byPartition.forEach((partition, events) -> deliveries.put(
+                partition, sender.deliver(events).thenApply(rejected -> new Acknowledged(rejected, clock.instant()))));
         RuntimeException failure = null;
         Set<Work> rejectedFacts = new HashSet<>(oversize);
-        Set<TopicPartition> delivered = new HashSet<>();
-        Instant acknowledged = clock.instant();
-        for (Map.Entry<TopicPartition, CompletableFuture<List<RejectedEvent>>> delivery : deliveries.entrySet()) {
+        Map<TopicPartition, Instant> acknowledged = new HashMap<>();
+        for (Map.Entry<TopicPartition, CompletableFuture<Acknowledged>> delivery : deliveries.entrySet()) {
             try {
-                List<RejectedEvent> rejected = delivery.getValue().join();
-                delivered.add(delivery.getKey());
-                acknowledged = clock.instant();
-                deadLetterRejected(rejected, origin, consumer, rejectedFacts);
+                Acknowledged done = delivery.getValue().join();
+                acknowledged.put(delivery.getKey(), done.at());
+                deadLetterRejected(done.rejected(), origin, consumer, rejectedFacts);
             } catch (CompletionException e) {
                 RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime : e;
                 if (failure == null || cause instanceof PostHogMisconfiguredException) {
@@ -177,18 +181,20 @@ public final class FactPipeline {
         }
 
         List<String> deliveredIds = new ArrayList<>();
+        Instant now = clock.instant();
         for (Work work : fresh) {
             TopicPartition partition = new TopicPartition(work.record.topic(), work.record.partition());
-            boolean partitionDone = delivered.contains(partition) || !byPartition.containsKey(partition);
-            if (partitionDone && !rejectedFacts.contains(work) && !work.events.isEmpty()) {
+            // a partition with nothing to send (every event filtered out) is done too
+            Instant doneAt = byPartition.containsKey(partition) ? acknowledged.get(partition) : now;
+            if (doneAt != null && !rejectedFacts.contains(work) && !work.events.isEmpty()) {
                 deliveredIds.add(work.factId());
-                metrics.latency(Duration.between(Facts.occurredAt(work.fact), acknowledged));
+                metrics.latency(Duration.between(Facts.occurredAt(work.fact), doneAt));
             }
         }
         state.markDelivered(deliveredIds);
         metrics.delivered.increment(deliveredIds.size());
         metrics.eventsSent.increment(byPartition.entrySet().stream()
-                .filter(entry -> delivered.contains(entry.getKey()))
+                .filter(entry -> acknowledged.containsKey(entry.getKey()))
                 .mapToLong(entry -> entry.getValue().size())
                 .sum());
         metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - started));
