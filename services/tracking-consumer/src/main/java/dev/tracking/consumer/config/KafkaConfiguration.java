@@ -65,7 +65,21 @@ public class KafkaConfiguration {
                 backOff);
         retryForever.setClassifications(Map.of(), true); // every failure that reaches here is worth retrying
         retryForever.setLogLevel(org.springframework.kafka.KafkaException.Level.WARN);
-        CommonDelegatingErrorHandler handler = new CommonDelegatingErrorHandler(retryForever);
+        CommonDelegatingErrorHandler handler = new CommonDelegatingErrorHandler(retryForever) {
+            /*
+             * Spring Kafka 4.0's delegating handler does not pass this on. The retrying handler needs it: while it
+             * retries a batch it polls the paused consumer to stay in the group, and partitions assigned by a
+             * rebalance meanwhile must be paused too, or records fetched by those polls are skipped (and lost once a
+             * later offset is committed). RebalanceDuringOutageIT fails without this.
+             */
+            @Override
+            public void onPartitionsAssigned(
+                    org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+                    java.util.Collection<org.apache.kafka.common.TopicPartition> partitions,
+                    Runnable publishPause) {
+                retryForever.onPartitionsAssigned(consumer, partitions, publishPause);
+            }
+        };
         handler.setCauseChainTraversing(true);
         CommonContainerStoppingErrorHandler stop = new CommonContainerStoppingErrorHandler() {
             @Override

@@ -89,8 +89,9 @@ public final class FactPipeline {
         }
     }
 
-    public void process(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
+    public void process(List<ConsumerRecord<byte[], byte[]>> polled, Consumer<?, ?> consumer) {
         long started = System.nanoTime();
+        List<ConsumerRecord<byte[], byte[]>> records = stillAssigned(polled, consumer);
         metrics.batchSize.record(records.size());
         forgetCommitted(records);
 
@@ -256,6 +257,25 @@ public final class FactPipeline {
             ConsumerRecord<byte[], byte[]> record, Consumer<?, ?> consumer, FactRejectedException reason) {
         deadLetters.send(record, consumer, reason);
         metrics.deadLettered(reason.category());
+    }
+
+    /**
+     * A batch retried after a rebalance may hold records of partitions this consumer no longer owns: their new owner
+     * delivers them from the last committed offset, so delivering them here too would only send them twice.
+     */
+    private static List<ConsumerRecord<byte[], byte[]>> stillAssigned(
+            List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
+        if (consumer == null) {
+            return records;
+        }
+        Set<TopicPartition> assignment = consumer.assignment();
+        List<ConsumerRecord<byte[], byte[]>> owned = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (assignment.contains(new TopicPartition(record.topic(), record.partition()))) {
+                owned.add(record);
+            }
+        }
+        return owned;
     }
 
     private void forgetCommitted(List<ConsumerRecord<byte[], byte[]>> records) {
