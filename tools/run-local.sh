@@ -35,10 +35,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM  # Ctrl-C is how make run is meant to end
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
 # a broker that was already running (make kafka-up) is left running at the end
 # shellcheck source=local-kafka/common.sh
 source "$ROOT/tools/local-kafka/common.sh"
@@ -48,8 +44,8 @@ fi
 eval "$("$ROOT/tools/local-kafka/kafka-up.sh")"
 export KAFKA_BOOTSTRAP_SERVERS
 
-SERVER_PORT="${SERVER_PORT:-$(free_port)}"
-export SERVER_PORT
+# health and metrics on a free port unless SERVER_PORT is set (the port is read from the log below)
+export SERVER_PORT="${SERVER_PORT:-0}"
 echo "run: Kafka at $KAFKA_BOOTSTRAP_SERVERS" >&2
 if [[ -n ${POSTHOG_API_KEY:-} ]]; then
   echo "run: PostHog payloads go to ${POSTHOG_HOST:-https://us.i.posthog.com}/batch/ (POSTHOG_API_KEY is set)" >&2
@@ -63,11 +59,10 @@ cp services/tracking-consumer/target/tracking-consumer.jar "$STATE/tracking-cons
 cp services/tracking-client/target/tracking-client-*-cli.jar "$STATE/fact-cli.jar"
 "$JAVA" -Xmx256m -jar "$STATE/tracking-consumer.jar" >"$STATE/consumer.log" 2>&1 &
 consumer_pid=$!
-echo "run: tracking consumer started (pid $consumer_pid), log in var/run/consumer.log," \
-  "health at http://127.0.0.1:$SERVER_PORT/actuator/health" >&2
+echo "run: tracking consumer starting (pid $consumer_pid), log in var/run/consumer.log" >&2
 ready=""
 for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$SERVER_PORT/actuator/health" >/dev/null 2>&1; then ready=yes; break; fi
+  if grep -q "Started TrackingConsumerApplication" "$STATE/consumer.log" 2>/dev/null; then ready=yes; break; fi
   if ! kill -0 "$consumer_pid" 2>/dev/null; then
     echo "run: the tracking consumer exited during start-up; last lines of var/run/consumer.log:" >&2
     tail -n 30 "$STATE/consumer.log" >&2
@@ -76,10 +71,13 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 if [[ -z $ready ]]; then
-  echo "run: the tracking consumer did not become healthy within 60 s; last lines of var/run/consumer.log:" >&2
+  echo "run: the tracking consumer did not start within 60 s; last lines of var/run/consumer.log:" >&2
   tail -n 30 "$STATE/consumer.log" >&2
   exit 1
 fi
+port="$(sed -n 's/.*Tomcat started on port \([0-9]*\).*/\1/p' "$STATE/consumer.log" | head -n 1)"
+echo "run: tracking consumer up: health http://127.0.0.1:${port:-$SERVER_PORT}/actuator/health," \
+  "metrics http://127.0.0.1:${port:-$SERVER_PORT}/actuator/prometheus" >&2
 
 echo "run: simulating $TEAMS teams at $RATE facts/s (TEAMS=..., RATE=... to change); Ctrl-C to stop" >&2
 "$JAVA" -jar "$STATE/fact-cli.jar" simulate --teams "$TEAMS" --rate "$RATE" &
