@@ -127,42 +127,48 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return field(response, "id", what).asInt();
     }
 
-    @Override
-    public Optional<RegisteredSchema> lookup(String subject, Schema schema) {
-        String what = "the lookup of " + schema.getName() + " under subject " + subject;
-        Response response = call("POST", "/subjects/" + segment(subject), schemaBody(schema), what);
+    /** The registry's answer, or empty when it answered 404; throws when it refused otherwise. */
+    private Optional<Response> found(String method, String path, String body, String what) {
+        Response response = call(method, path, body, what);
         if (response.status() == 404) {
             return Optional.empty();
         }
         if (!ok(response)) {
             throw refused(what, response);
         }
+        return Optional.of(response);
+    }
+
+    @Override
+    public Optional<RegisteredSchema> lookup(String subject, Schema schema) {
+        String what = "the lookup of " + schema.getName() + " under subject " + subject;
+        Optional<Response> found = found("POST", "/subjects/" + segment(subject), schemaBody(schema), what);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Response response = found.get();
         return Optional.of(registered(subject, response, what));
     }
 
     @Override
     public Optional<String> schemaById(int id) {
         String what = "the schema with id " + id;
-        Response response = call("GET", "/schemas/ids/" + id, null, what);
-        if (response.status() == 404) {
+        Optional<Response> found = found("GET", "/schemas/ids/" + id, null, what);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        if (!ok(response)) {
-            throw refused(what, response);
-        }
+        Response response = found.get();
         return Optional.of(field(response, "schema", what).asText());
     }
 
     @Override
     public List<Integer> versions(String subject) {
         String what = "the versions of subject " + subject;
-        Response response = call("GET", "/subjects/" + segment(subject) + "/versions", null, what);
-        if (response.status() == 404) {
+        Optional<Response> found = found("GET", "/subjects/" + segment(subject) + "/versions", null, what);
+        if (found.isEmpty()) {
             return List.of();
         }
-        if (!ok(response)) {
-            throw refused(what, response);
-        }
+        Response response = found.get();
         List<Integer> versions = new ArrayList<>();
         for (JsonNode version : json(response, what)) {
             versions.add(version.asInt());
@@ -174,13 +180,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public Optional<RegisteredSchema> version(String subject, int version) {
         String what = "version " + version + " of subject " + subject;
-        Response response = call("GET", "/subjects/" + segment(subject) + "/versions/" + version, null, what);
-        if (response.status() == 404) {
+        Optional<Response> found = found("GET", "/subjects/" + segment(subject) + "/versions/" + version, null, what);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        if (!ok(response)) {
-            throw refused(what, response);
-        }
+        Response response = found.get();
         return Optional.of(registered(subject, response, what));
     }
 
@@ -207,13 +211,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public Optional<CompatibilityLevel> compatibilityLevel(String subject) {
         String what = "the compatibility level of subject " + subject;
-        Response response = call("GET", "/config/" + segment(subject), null, what);
-        if (response.status() == 404) {
+        Optional<Response> found = found("GET", "/config/" + segment(subject), null, what);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        if (!ok(response)) {
-            throw refused(what, response);
-        }
+        Response response = found.get();
         return Optional.of(level(response, what));
     }
 
