@@ -36,12 +36,7 @@ record CliEnvironment(Map<String, String> env) {
                 .producerProperty("request.timeout.ms", "20000")
                 .producerProperty("delivery.timeout.ms", "30000")
                 .producerProperty("max.block.ms", "30000");
-        for (FactFamily family : FactFamily.values()) {
-            String topic = env.get("TRACKING_TOPICS_" + family.name().toUpperCase(Locale.ROOT));
-            if (topic != null && !topic.isBlank()) {
-                builder.topic(family, topic.trim());
-            }
-        }
+        topics().forEach(builder::topic);
         schemaRegistry().ifPresent(registry -> builder.schemaRegistry(registry, subjectStrategy()));
         return builder;
     }
@@ -70,8 +65,8 @@ record CliEnvironment(Map<String, String> env) {
         try {
             builder = HttpSchemaRegistryClient.builder(URI.create(url));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "SCHEMA_REGISTRY_URL is not valid: expected an http or https URL such as http://127.0.0.1:8081");
+            throw new IllegalArgumentException("SCHEMA_REGISTRY_URL '" + url.replaceAll("//[^/@]*@", "//***@")
+                    + "' is not valid: expected an http or https URL such as http://127.0.0.1:8081");
         }
         String user = value("SCHEMA_REGISTRY_USER");
         if (user != null) {

@@ -93,6 +93,7 @@ public final class FactPipeline {
         long started = System.nanoTime();
         List<ConsumerRecord<byte[], byte[]>> records = stillAssigned(polled, consumer);
         metrics.batchSize.record(records.size());
+        metrics.received.increment(records.size());
         forgetCommitted(records);
 
         List<Work> facts = new ArrayList<>(records.size());
@@ -100,7 +101,6 @@ public final class FactPipeline {
             if (deadLetters.alreadyDeadLettered(record)) {
                 continue;
             }
-            metrics.received.increment();
             try {
                 facts.add(new Work(record, reader.read(record)));
             } catch (FactRejectedException e) {

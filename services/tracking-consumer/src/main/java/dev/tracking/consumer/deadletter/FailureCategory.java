@@ -23,14 +23,4 @@ public enum FailureCategory {
     public String header() {
         return header;
     }
-
-    /** The category named by a header value. */
-    public static FailureCategory fromHeader(String value) {
-        for (FailureCategory category : values()) {
-            if (category.header.equals(value)) {
-                return category;
-            }
-        }
-        throw new IllegalArgumentException("unknown failure category '" + value + "'");
-    }
 }

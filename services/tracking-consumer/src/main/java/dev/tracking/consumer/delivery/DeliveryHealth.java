@@ -33,11 +33,6 @@ public final class DeliveryHealth implements HealthIndicator {
         misconfiguration.set(reason);
     }
 
-    /** The misconfiguration reported by PostHog, or null. */
-    public String misconfiguration() {
-        return misconfiguration.get();
-    }
-
     @Override
     public Health health() {
         String problem = misconfiguration.get();
