@@ -3,7 +3,6 @@ package dev.tracking.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tracking.client.FactPublisher;
 import dev.tracking.testkit.fixtures.FactFixtures;
 import dev.tracking.testkit.posthog.CapturedEvent;
 import dev.tracking.testkit.posthog.EventIdentity;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.AfterEach;
@@ -70,13 +68,7 @@ class CrashSafetyIT {
     @Test
     void aKilledConsumerLosesNothingAndItsSuccessorRepeatsOnlyTheBatchesInFlight() throws Exception {
         List<SpecificRecordBase> facts = FactFixtures.traffic("crash", FACTS);
-        try (FactPublisher publisher = FactPublisher.builder()
-                .bootstrapServers(stack.kafka().getBrokersAsString())
-                .build()) {
-            List<CompletableFuture<?>> sends = new ArrayList<>();
-            facts.forEach(fact -> sends.add(publisher.publish(fact)));
-            sends.forEach(CompletableFuture::join);
-        }
+        TestPublishing.publishAll(stack.publisher(), facts);
         Set<String> expected = TrackingConsumerITSupport.uuidsOf(facts);
 
         Process first = startConsumer("first");

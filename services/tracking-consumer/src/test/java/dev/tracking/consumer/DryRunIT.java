@@ -46,11 +46,8 @@ class DryRunIT {
 
     @Test
     void withoutAnApiKeyEachRequestBodyIsAppendedAsOneJsonLine() throws IOException {
-        try (FactPublisher publisher = FactPublisher.builder()
-                .bootstrapServers(broker.getBrokersAsString())
-                .build()) {
-            publisher.publish(FactFixtures.analyticsViewed()).join();
-            publisher.publish(FactFixtures.bobInvited()).join();
+        try (FactPublisher publisher = TestPublishing.publisher(broker.getBrokersAsString())) {
+            TestPublishing.publishAll(publisher, List.of(FactFixtures.analyticsViewed(), FactFixtures.bobInvited()));
         }
         Path file = directory.resolve("batches.jsonl");
 

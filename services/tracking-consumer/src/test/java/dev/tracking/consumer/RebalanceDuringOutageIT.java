@@ -39,9 +39,7 @@ class RebalanceDuringOutageIT {
         kafka = StandaloneConsumers.broker();
         posthog = FakePostHog.start(KEY);
         consumers = new StandaloneConsumers(kafka, posthog, KEY);
-        publisher = FactPublisher.builder()
-                .bootstrapServers(kafka.getBrokersAsString())
-                .build();
+        publisher = TestPublishing.publisher(kafka.getBrokersAsString());
     }
 
     @AfterEach
@@ -84,7 +82,7 @@ class RebalanceDuringOutageIT {
     }
 
     private void publishAll(List<SpecificRecordBase> facts) {
-        facts.forEach(fact -> publisher.publish(fact).join());
+        TestPublishing.publishAll(publisher, facts);
     }
 
     private Set<String> uuids() {

@@ -11,6 +11,7 @@ import dev.tracking.facts.LeaderboardViewed;
 import dev.tracking.facts.TeamProfileUpdated;
 import dev.tracking.testkit.posthog.CapturedEvent;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -111,7 +112,7 @@ class RedisStateIT {
 
     private void publish(SpecificRecord... facts) {
         for (SpecificRecord fact : facts) {
-            stack.publisher().publish(fact).join();
+            TestPublishing.publishAll(stack.publisher(), List.of(fact));
         }
     }
 

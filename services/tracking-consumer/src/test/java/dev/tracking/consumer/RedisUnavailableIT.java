@@ -79,7 +79,7 @@ class RedisUnavailableIT {
     }
 
     private void publishAll(List<SpecificRecordBase> facts) {
-        facts.forEach(fact -> stack.publisher().publish(fact).join());
+        TestPublishing.publishAll(stack.publisher(), facts);
     }
 
     private static Set<String> uuids() {

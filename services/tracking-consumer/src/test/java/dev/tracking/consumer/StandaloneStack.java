@@ -43,9 +43,7 @@ final class StandaloneStack implements BeforeAllCallback, AfterAllCallback, Befo
         }
         posthog.reset();
         consumers = new StandaloneConsumers(kafka, posthog, apiKey);
-        publisher = FactPublisher.builder()
-                .bootstrapServers(kafka.getBrokersAsString())
-                .build();
+        publisher = TestPublishing.publisher(kafka.getBrokersAsString());
     }
 
     @Override

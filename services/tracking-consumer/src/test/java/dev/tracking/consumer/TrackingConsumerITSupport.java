@@ -97,9 +97,7 @@ public abstract class TrackingConsumerITSupport {
     @BeforeEach
     void openPublisher() {
         posthog.reset();
-        publisher = FactPublisher.builder()
-                .bootstrapServers(broker.getBrokersAsString())
-                .build();
+        publisher = TestPublishing.publisher(broker.getBrokersAsString());
     }
 
     @AfterEach
@@ -107,13 +105,9 @@ public abstract class TrackingConsumerITSupport {
         publisher.close();
     }
 
-    /** Publishes facts in order and waits for Kafka's acknowledgements. */
+    /** Publishes facts in order and waits for Kafka's acknowledgements (see {@link TestPublishing}). */
     protected void publish(SpecificRecord... facts) {
-        List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>();
-        for (SpecificRecord fact : facts) {
-            sends.add(publisher.publish(fact));
-        }
-        sends.forEach(java.util.concurrent.CompletableFuture::join);
+        TestPublishing.publishAll(publisher, List.of(facts));
     }
 
     /** Waits until PostHog has accepted at least {@code count} events. */

@@ -1,0 +1,75 @@
+package dev.tracking.consumer;
+
+import dev.tracking.client.FactPublisher;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * How the integration tests put facts on Kafka, the way a careful product service would: every send is awaited, and a
+ * send that was not acknowledged is made again (same fact, same {@code event_id}, so the consumer's de-duplication
+ * absorbs a copy that did land), with the failure printed. Setting up a scenario must not fail the scenario: once, in
+ * CI, a send to the in-process broker went unacknowledged for the producer's whole two-minute delivery timeout.
+ */
+final class TestPublishing {
+    private static final int ROUNDS = 3;
+    // where the in-process brokers keep their logs: a full disk is one way for a send to go unacknowledged
+    private static final Path TEMP = Path.of(System.getProperty("java.io.tmpdir"));
+
+    private TestPublishing() {}
+
+    /** A publisher to {@code bootstrapServers} whose stalled sends fail after 30 s instead of 2 min, to be resent. */
+    static FactPublisher publisher(String bootstrapServers) {
+        return FactPublisher.builder()
+                .bootstrapServers(bootstrapServers)
+                .producerProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000)
+                .producerProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000)
+                .build();
+    }
+
+    /**
+     * Sends every fact and waits for all acknowledgements; facts whose send failed are sent again, up to {@value
+     * #ROUNDS} rounds in all. Order per key holds unless a send failed.
+     *
+     * @throws AssertionError naming how many facts were still unacknowledged after the last round, with the first
+     *     failure as cause
+     */
+    static void publishAll(FactPublisher publisher, List<? extends SpecificRecord> facts) {
+        List<? extends SpecificRecord> pending = facts;
+        for (int round = 1; ; round++) {
+            List<CompletableFuture<?>> sends = new ArrayList<>(pending.size());
+            pending.forEach(fact -> sends.add(publisher.publish(fact)));
+            List<SpecificRecord> failed = new ArrayList<>();
+            Throwable firstFailure = null;
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).join();
+                } catch (CompletionException e) {
+                    failed.add(pending.get(i));
+                    firstFailure = firstFailure == null ? e.getCause() : firstFailure;
+                }
+            }
+            if (failed.isEmpty()) {
+                return;
+            }
+            String summary = String.format(
+                    "round %d of %d: %d of %d facts not acknowledged by Kafka (first: %s; %d MB free in %s)",
+                    round,
+                    ROUNDS,
+                    failed.size(),
+                    pending.size(),
+                    firstFailure,
+                    TEMP.toFile().getUsableSpace() >> 20,
+                    TEMP);
+            if (round == ROUNDS) {
+                throw new AssertionError(summary, firstFailure);
+            }
+            System.out.println("TestPublishing: " + summary + "; sending them again");
+            pending = failed;
+        }
+    }
+}
