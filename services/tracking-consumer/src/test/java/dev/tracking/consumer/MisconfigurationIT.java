@@ -3,17 +3,13 @@ package dev.tracking.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tracking.consumer.consume.ConsumptionHealth;
 import dev.tracking.consumer.delivery.DeliveryHealth;
 import dev.tracking.testkit.fixtures.FactFixtures;
 import dev.tracking.testkit.posthog.FakePostHog;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,6 +20,9 @@ class MisconfigurationIT extends TrackingConsumerITSupport {
 
     @Autowired
     DeliveryHealth health;
+
+    @Autowired
+    ConsumptionHealth consumption;
 
     @Value("${spring.kafka.consumer.group-id}")
     String group;
@@ -48,17 +47,11 @@ class MisconfigurationIT extends TrackingConsumerITSupport {
                 .allSatisfy(request -> assertThat(request.status()).isEqualTo(401));
         assertThat(health.health().getStatus().getCode()).isEqualTo("DOWN");
         assertThat(health.health().getDetails().get("error").toString()).contains("401", "api-key");
+        assertThat(consumption.health().getStatus().getCode()).isEqualTo("DOWN");
+        assertThat(consumption.health().getDetails().get("error").toString()).contains("401");
         assertThat(readAllNow(deadLetterTopics()))
                 .as("nothing dead-lettered for a bad key")
                 .isEmpty();
-        try (AdminClient admin =
-                AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get();
-            assertThat(committed.values())
-                    .as("committed offsets of %s", group)
-                    .allSatisfy(offset -> assertThat(offset).isNull());
-        }
+        assertNothingCommitted(group);
     }
 }

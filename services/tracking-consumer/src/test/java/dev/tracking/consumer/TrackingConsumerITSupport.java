@@ -1,5 +1,6 @@
 package dev.tracking.consumer;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tracking.client.FactPublisher;
@@ -16,9 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -108,6 +112,20 @@ public abstract class TrackingConsumerITSupport {
     /** Publishes facts in order and waits for Kafka's acknowledgements (see {@link TestPublishing}). */
     protected void publish(SpecificRecord... facts) {
         TestPublishing.publishAll(publisher, List.of(facts));
+    }
+
+    /** Asserts that consumer group {@code group} has committed no offset on any partition. */
+    protected void assertNothingCommitted(String group) throws Exception {
+        try (AdminClient admin =
+                AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                            group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            assertThat(committed.values())
+                    .as("committed offsets of %s", group)
+                    .allSatisfy(offset -> assertThat(offset).isNull());
+        }
     }
 
     /** Waits until PostHog has accepted at least {@code count} events. */

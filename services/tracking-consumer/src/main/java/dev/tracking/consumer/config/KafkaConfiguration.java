@@ -1,6 +1,7 @@
 package dev.tracking.consumer.config;
 
 import dev.tracking.client.registry.SchemaRegistryException;
+import dev.tracking.consumer.consume.ConsumptionHealth;
 import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -33,7 +35,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * <ul>
  *   <li>{@link PostHogMisconfiguredException} (401 and friends) or a {@link SchemaRegistryException} (the registry
  *       refused our credentials or request): {@link CommonContainerStoppingErrorHandler} stops the container; nothing
- *       is committed or dead-lettered; PostHog's case makes health DOWN;
+ *       is committed or dead-lettered; health component {@code consumption} turns DOWN with the reason (and
+ *       {@code posthog} too in PostHog's case);
  *   <li>anything else thrown by the pipeline (PostHog unavailable, dedup store or dead-letter topic unavailable):
  *       {@link DefaultErrorHandler} pauses the consumer and re-invokes the listener with the same batch, with
  *       exponential back-off and no limit on attempts, so an outage of hours loses nothing and needs no human. It
@@ -50,7 +53,12 @@ public class KafkaConfiguration {
     }
 
     @Bean
-    CommonErrorHandler factErrorHandler(DeliveryProperties delivery) {
+    ConsumptionHealth consumptionHealthIndicator(KafkaListenerEndpointRegistry listeners) {
+        return new ConsumptionHealth(listeners);
+    }
+
+    @Bean
+    CommonErrorHandler factErrorHandler(DeliveryProperties delivery, ConsumptionHealth health) {
         ExponentialBackOff backOff =
                 new ExponentialBackOff(delivery.outage().initialBackoff().toMillis(), 2.0);
         backOff.setMaxInterval(delivery.outage().maxBackoff().toMillis());
@@ -89,7 +97,9 @@ public class KafkaConfiguration {
                     org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
                     org.springframework.kafka.listener.MessageListenerContainer container,
                     Runnable invokeListener) {
-                log.error("stopping consumption: {}", thrownException.getMessage());
+                String reason = stopReason(thrownException);
+                log.error("stopping consumption: {}", reason);
+                health.stopping(reason);
                 super.handleBatch(thrownException, data, consumer, container, invokeListener);
             }
         };
@@ -97,6 +107,16 @@ public class KafkaConfiguration {
         // the registry answered but refused us (401/403, bad request): configuration, not an outage
         handler.addDelegate(SchemaRegistryException.class, stop);
         return handler;
+    }
+
+    /** The message of the refusal that stops consumption, found in the listener exception's cause chain. */
+    private static String stopReason(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PostHogMisconfiguredException || cause instanceof SchemaRegistryException) {
+                return cause.getMessage();
+            }
+        }
+        return String.valueOf(thrown.getMessage());
     }
 
     /** Producer of dead-letter records: bytes in, bytes out, idempotent, every write acknowledged by all replicas. */

@@ -1,0 +1,103 @@
+package dev.tracking.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tracking.client.FactPublisher;
+import dev.tracking.client.registry.InMemorySchemaRegistryClient;
+import dev.tracking.consumer.consume.ConsumptionHealth;
+import dev.tracking.testkit.fixtures.FactFixtures;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The schema registry answers but refuses this service (401, as a cloud registry does for wrong credentials): the
+ * consumer stops, reports consumption DOWN with the registry's answer, commits nothing and dead-letters nothing; a
+ * fact it cannot read for lack of credentials is not a bad fact.
+ */
+class RegistryRefusalIT extends TrackingConsumerITSupport {
+    private static final byte[] UNAUTHORIZED =
+            "{\"error_code\":40101,\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+
+    private static HttpServer registry;
+    private static final List<String> registryRequests = new CopyOnWriteArrayList<>();
+
+    @Autowired
+    ConsumptionHealth health;
+
+    @Value("${spring.kafka.consumer.group-id}")
+    String group;
+
+    @BeforeAll
+    static void refusingRegistry() throws IOException {
+        registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry.createContext("/", exchange -> {
+            registryRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+            exchange.sendResponseHeaders(401, UNAUTHORIZED.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(UNAUTHORIZED);
+            }
+        });
+        registry.start();
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.stop(0);
+    }
+
+    @DynamicPropertySource
+    static void registryUrl(DynamicPropertyRegistry properties) {
+        properties.add(
+                "tracking.schema-registry.url",
+                () -> "http://127.0.0.1:" + registry.getAddress().getPort());
+    }
+
+    @Test
+    void aRegistryThatRefusesUsStopsConsumptionReportsDownAndCommitsNothing() throws Exception {
+        assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+        // framed with an id from another registry, so the consumer has to ask the refusing one
+        try (FactPublisher framed = FactPublisher.builder()
+                .bootstrapServers(broker.getBrokersAsString())
+                .producerProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1)
+                .schemaRegistry(new InMemorySchemaRegistryClient())
+                .build()) {
+            TestPublishing.publishAll(framed, FactFixtures.traffic("registry-refusal", 6));
+        }
+
+        await("the listener container stopped")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !container().isRunning());
+
+        assertThat(registryRequests)
+                .isNotEmpty()
+                .allSatisfy(request -> assertThat(request).startsWith("GET /schemas/ids/"));
+        assertThat(health.health().getStatus().getCode()).isEqualTo("DOWN");
+        assertThat(health.health().getDetails().get("error").toString())
+                .contains(
+                        "schema registry http://127.0.0.1:"
+                                + registry.getAddress().getPort(),
+                        "401",
+                        "Unauthorized");
+        assertThat(posthog.requests()).as("nothing sent to PostHog").isEmpty();
+        assertThat(readAllNow(deadLetterTopics()))
+                .as("nothing dead-lettered for a registry that refuses us")
+                .isEmpty();
+        assertNothingCommitted(group);
+    }
+}
