@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,9 +71,7 @@ class RegistryRefusalIT extends TrackingConsumerITSupport {
     void aRegistryThatRefusesUsStopsConsumptionReportsDownAndCommitsNothing() throws Exception {
         assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
         // framed with an id from another registry, so the consumer has to ask the refusing one
-        try (FactPublisher framed = FactPublisher.builder()
-                .bootstrapServers(broker.getBrokersAsString())
-                .producerProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1)
+        try (FactPublisher framed = TestPublishing.builder(broker.getBrokersAsString())
                 .schemaRegistry(new InMemorySchemaRegistryClient())
                 .build()) {
             TestPublishing.publishAll(framed, FactFixtures.traffic("registry-refusal", 6));

@@ -210,11 +210,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
             assertEveryOperationFailsPromptly(store, "redis://127.0.0.1:" + server.port());
 
             server.restartOnSamePort();
-            await("the same store works again after Redis restarts")
-                    .atMost(Duration.ofSeconds(15))
-                    .pollInterval(Duration.ofMillis(100))
-                    .ignoreException(DedupStoreUnavailableException.class)
-                    .untilAsserted(() -> store.markDelivered(List.of("signup-bob")));
+            awaitAnswers(store, "the same store works again after Redis restarts", "signup-bob");
             assertThat(store.delivered(List.of("signup-alice", "signup-bob")))
                     .as("signup-alice was lost with the Redis that had no persistence")
                     .containsExactly("signup-bob");
@@ -239,11 +235,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
                 signal("CONT", pid);
             }
 
-            await("the store answers again once Redis resumes")
-                    .atMost(Duration.ofSeconds(15))
-                    .pollInterval(Duration.ofMillis(100))
-                    .ignoreException(DedupStoreUnavailableException.class)
-                    .untilAsserted(() -> store.markDelivered(List.of("signup-alice")));
+            awaitAnswers(store, "the store answers again once Redis resumes", "signup-alice");
             assertThat(store.delivered(List.of("signup-alice"))).containsExactly("signup-alice");
         }
     }
@@ -261,11 +253,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
                 assertEveryOperationFailsPromptly(store, "redis://127.0.0.1:" + server.port());
 
                 server.restartOnSamePort();
-                await("the store connects once Redis is up")
-                        .atMost(Duration.ofSeconds(15))
-                        .pollInterval(Duration.ofMillis(100))
-                        .ignoreException(DedupStoreUnavailableException.class)
-                        .untilAsserted(() -> store.markDelivered(List.of("signup-alice")));
+                awaitAnswers(store, "the store connects once Redis is up", "signup-alice");
                 assertThat(store.delivered(List.of("signup-alice"))).containsExactly("signup-alice");
             }
         }
@@ -390,6 +378,15 @@ class RedisDedupStoreIT extends DedupStoreContract {
                     names.get(i) + " must not hang");
             assertThat(e.getMessage()).contains(address).contains(names.get(i) + " of 1 keys");
         }
+    }
+
+    /** Waits (up to 15 s) until {@code store} answers again, proven by marking {@code factId} delivered. */
+    private static void awaitAnswers(DedupStore store, String label, String factId) {
+        await(label)
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreException(DedupStoreUnavailableException.class)
+                .untilAsserted(() -> store.markDelivered(List.of(factId)));
     }
 
     private static void warmUp(DedupStore store) {
