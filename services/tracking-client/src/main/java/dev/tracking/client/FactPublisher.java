@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -28,7 +27,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes facts to Kafka for the tracking consumer. One instance per service; thread-safe; close it on shutdown.
+ * Publishes facts to Kafka for the tracking consumer. One instance per service; close it on shutdown. Thread-safe, with
+ * one rule: {@link #publish} fills in the fact it is given, so do not publish (or change) one fact object from two
+ * threads at once. {@code publish} reads the fact only during the call: once it returns, the object is the caller's
+ * again.
  *
  * <pre>{@code
  * try (FactPublisher publisher = FactPublisher.builder().bootstrapServers("kafka:9092").build()) {
@@ -41,13 +43,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Contract of {@link #publish}:
  *
  * <ul>
+ *   <li>an empty {@code event_id} is set to a random UUID and an unset {@code occurred_at} (the epoch) to the clock's
+ *       current time <em>on the caller's fact</em>, before anything else: publishing the same object again (after a
+ *       failure) repeats both, so the consumer drops a copy that did land. The values sent are in {@link Published}
+ *       and in {@link FactNotPublishedException};
  *   <li>the fact goes to the topic of its {@link FactFamily} (overridable per family), keyed by {@code team_id}, or
  *       {@code user_id} when it has no team, so everything about one team stays in order on one partition;
- *   <li>an empty {@code event_id} is filled with a random UUID and an unset {@code occurred_at} (the epoch) with the
- *       clock's current time, on a copy: the caller's object is not changed; the values used are in the result;
  *   <li>the producer is idempotent with {@code acks=all}: the future completes when every in-sync replica has the
- *       record, and completes exceptionally on any failure (invalid fact, encoding, schema registry, broker) — nothing
- *       is dropped silently.
+ *       record, and completes exceptionally on any failure — nothing is dropped silently:
+ *       <ul>
+ *         <li>{@link FactNotPublishedException} (Kafka's exception as cause) when Kafka was asked and did not
+ *             acknowledge: the fact may or may not have landed; send the same fact again;
+ *         <li>the exception itself, unwrapped, when the fact failed before it was sent, so nothing can have landed:
+ *             {@link InvalidFactException}, an encoding or schema registry failure.
+ *       </ul>
  * </ul>
  *
  * <p>Wire format: Avro single-object encoding by default; the Confluent framing (schema id from a registry) with
@@ -76,36 +85,39 @@ public final class FactPublisher implements AutoCloseable {
     public record Published(String topic, int partition, long offset, String eventId, Instant occurredAt) {}
 
     /**
-     * Sends one fact. See the class documentation for routing, filling and failure semantics.
+     * Sends one fact, after filling its missing {@code event_id} and {@code occurred_at} in place. See the class
+     * documentation for routing, filling and failure semantics.
      *
-     * @return completes with where the fact was written; exceptionally with {@link InvalidFactException} when the fact
-     *     breaks a rule of {@link FactValidator}, or with the producer's exception when Kafka did not take it
+     * @return completes with where the fact was written; exceptionally with {@link FactNotPublishedException} when
+     *     Kafka did not acknowledge it, or with {@link InvalidFactException} (or an encoding failure) when it was not
+     *     sent
      */
     public CompletableFuture<Published> publish(SpecificRecord fact) {
         Objects.requireNonNull(fact, "fact");
         CompletableFuture<Published> result = new CompletableFuture<>();
+        ProducerRecord<byte[], byte[]> record;
         try {
-            SpecificRecord complete = withIdAndTime(fact);
-            List<String> violations = FactValidator.violations(complete);
-            if (!violations.isEmpty()) {
-                throw new InvalidFactException(Facts.typeName(complete), violations);
-            }
-            String topic = topicOf(complete);
-            String key = Facts.teamId(complete) != null ? Facts.teamId(complete) : Facts.userId(complete);
-            byte[] value = encoder.encode(topic, complete);
-            String eventId = Facts.eventId(complete);
-            Instant occurredAt = Facts.occurredAt(complete);
-            producer.send(
-                    new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value), (metadata, error) -> {
-                        if (error != null) {
-                            result.completeExceptionally(error);
-                        } else {
-                            result.complete(new Published(
-                                    metadata.topic(), metadata.partition(), metadata.offset(), eventId, occurredAt));
-                        }
-                    });
+            fillIdAndTime(fact);
+            record = recordOf(fact);
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
+            return result;
+        }
+        String eventId = Facts.eventId(fact);
+        Instant occurredAt = Facts.occurredAt(fact);
+        String type = Facts.typeName(fact);
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(
+                            new FactNotPublishedException(type, record.topic(), eventId, occurredAt, error));
+                } else {
+                    result.complete(new Published(
+                            metadata.topic(), metadata.partition(), metadata.offset(), eventId, occurredAt));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new FactNotPublishedException(type, record.topic(), eventId, occurredAt, e));
         }
         return result;
     }
@@ -133,22 +145,27 @@ public final class FactPublisher implements AutoCloseable {
         producer.close(Duration.ofSeconds(30));
     }
 
-    private SpecificRecord withIdAndTime(SpecificRecord fact) {
+    /** Sets an empty {@code event_id} and an unset {@code occurred_at} on the caller's fact. */
+    private void fillIdAndTime(SpecificRecord fact) {
         String eventId = Facts.eventId(fact);
+        if (eventId == null || eventId.isEmpty()) {
+            fact.put(Facts.EVENT_ID, UUID.randomUUID().toString());
+        }
         Instant occurredAt = Facts.occurredAt(fact);
-        boolean needsId = eventId == null || eventId.isEmpty();
-        boolean needsTime = occurredAt == null || occurredAt.equals(Instant.EPOCH);
-        if (!needsId && !needsTime) {
-            return fact;
+        if (occurredAt == null || occurredAt.equals(Instant.EPOCH)) {
+            fact.put(Facts.OCCURRED_AT, clock.instant());
         }
-        SpecificRecord copy = SpecificData.getForSchema(fact.getSchema()).deepCopy(fact.getSchema(), fact);
-        if (needsId) {
-            copy.put(Facts.EVENT_ID, UUID.randomUUID().toString());
+    }
+
+    /** The validated, encoded fact as a record for its topic. */
+    private ProducerRecord<byte[], byte[]> recordOf(SpecificRecord fact) {
+        List<String> violations = FactValidator.violations(fact);
+        if (!violations.isEmpty()) {
+            throw new InvalidFactException(Facts.typeName(fact), violations);
         }
-        if (needsTime) {
-            copy.put(Facts.OCCURRED_AT, clock.instant());
-        }
-        return copy;
+        String topic = topicOf(fact);
+        String key = Facts.teamId(fact) != null ? Facts.teamId(fact) : Facts.userId(fact);
+        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), encoder.encode(topic, fact));
     }
 
     /** Configuration of a {@link FactPublisher}; only {@link #bootstrapServers} is required. */

@@ -109,7 +109,7 @@ class FactPublisherIT {
     }
 
     @Test
-    void fillsEventIdAndOccurredAtOnACopyLeavingTheCallersFactAlone(TestInfo test) {
+    void fillsEventIdAndOccurredAtOnTheCallersFact(TestInfo test) {
         var topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         Instant now = Instant.parse("2026-03-02T12:30:00.456Z");
         DashboardViewed unstamped = new DashboardViewed("", Instant.EPOCH, ACME, ALICE, "dashboard-service");
@@ -122,8 +122,8 @@ class FactPublisherIT {
 
         assertThat(UUID.fromString(published.eventId())).hasToString(published.eventId());
         assertThat(published.occurredAt()).isEqualTo(now);
-        assertThat(unstamped.getEventId()).as("caller's event_id").isEmpty();
-        assertThat(unstamped.getOccurredAt()).as("caller's occurred_at").isEqualTo(Instant.EPOCH);
+        assertThat(unstamped.getEventId()).as("caller's event_id").isEqualTo(published.eventId());
+        assertThat(unstamped.getOccurredAt()).as("caller's occurred_at").isEqualTo(now);
         DashboardViewed written = (DashboardViewed) decoder.decode(
                 topics.get(FactFamily.ENGAGEMENT),
                 onlyRecordOf(topics.get(FactFamily.ENGAGEMENT)).value());
@@ -183,12 +183,18 @@ class FactPublisherIT {
                 .producerProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000)
                 .producerProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 1_500)
                 .build()) {
-            CompletableFuture<FactPublisher.Published> send = publisher.publish(dashboardViewBy(ALICE, 1));
+            DashboardViewed view = dashboardViewBy(ALICE, 1);
+            CompletableFuture<FactPublisher.Published> send = publisher.publish(view);
 
             assertThat(send)
                     .failsWithin(KafkaTopics.PATIENCE)
                     .withThrowableOfType(ExecutionException.class)
-                    .withCauseInstanceOf(TimeoutException.class);
+                    .havingCause()
+                    .isInstanceOfSatisfying(
+                            FactNotPublishedException.class,
+                            failure -> assertThat(failure.eventId()).isEqualTo(view.getEventId()))
+                    .havingCause()
+                    .isInstanceOf(TimeoutException.class);
         }
     }
 
