@@ -18,6 +18,10 @@ public final class FactCli {
             usage:
               fact-cli publish <facts.jsonl>
                   publish a file of facts, one JSON object a line ({"type": "UserSignedUp", "user_id": ...})
+                  a line without event_id gets one derived from its line number and exact text, without occurred_at
+                  the file's last-modified time, so running the same file again (after a partial failure) repeats
+                  the same facts and the consumer drops those already delivered; editing a line (or lines above it)
+                  changes its id, saving the file changes those times: give event_id and occurred_at for full control
               fact-cli simulate [--teams N] [--rate FACTS_PER_SECOND] [--duration DURATION] [--count N] [--seed N]
                   publish simulated product usage until Ctrl-C (defaults: --teams 50 --rate 200)
                   DURATION is ISO-8601 (PT30S) or a number with s/m/h (30s, 5m)

@@ -17,7 +17,8 @@ import org.apache.avro.specific.SpecificRecordBase;
 /**
  * Reads a fact from one line of a fact file: a JSON object whose {@code "type"} is the record name and whose other keys
  * are the record's fields (snake_case). Enums are given as their symbol, {@code occurred_at} as ISO-8601, nullable
- * fields as a value or null; {@code event_id} and {@code occurred_at} may be left out (the publisher fills them).
+ * fields as a value or null; {@code event_id} and {@code occurred_at} may be left out (the empty id and the epoch,
+ * which {@link FactFileDefaults} then fills).
  */
 final class FactJson {
     private FactJson() {}

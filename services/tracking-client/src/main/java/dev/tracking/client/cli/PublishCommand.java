@@ -5,18 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracking.client.FactPublisher;
 import dev.tracking.schemas.FactValidator;
-import dev.tracking.schemas.Facts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -26,7 +23,8 @@ import org.apache.kafka.common.KafkaException;
  * {@code publish <file>}: publishes a file of facts, one JSON object a line (see {@link FactJson}). Every line is
  * parsed and validated before anything is sent; on bad input each bad line is reported with its number and reason and
  * nothing is published (exit 2). On success it prints how many facts went to which topic (exit 0); if Kafka refuses a
- * send it reports it and exits 1.
+ * send it reports it and exits 1. A line without {@code event_id} or {@code occurred_at} gets them from {@link
+ * FactFileDefaults}, so running the same file again after a partial failure repeats the same facts.
  */
 final class PublishCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +41,9 @@ final class PublishCommand {
 
     int run(Path file) {
         List<String> lines;
+        FactFileDefaults defaults;
         try {
+            defaults = FactFileDefaults.of(file);
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             err.println("cannot read fact file " + file + ": " + e.getMessage());
@@ -62,7 +62,8 @@ final class PublishCommand {
                 FactJson.Parsed parsed = FactJson.parse(node);
                 problems.addAll(parsed.problems());
                 if (parsed.fact() != null) {
-                    problems.addAll(validate(parsed.fact()));
+                    defaults.fill(parsed.fact(), i + 1, lines.get(i));
+                    problems.addAll(FactValidator.violations(parsed.fact()));
                     facts.add(parsed.fact());
                 }
             } catch (JsonProcessingException e) {
@@ -82,17 +83,6 @@ final class PublishCommand {
             return 2;
         }
         return publish(facts);
-    }
-
-    /** The publisher's rules, after filling what it would fill: a left-out event_id and occurred_at. */
-    private static List<String> validate(SpecificRecordBase fact) {
-        if (Facts.eventId(fact).isEmpty()) {
-            fact.put(Facts.EVENT_ID, UUID.randomUUID().toString());
-        }
-        if (Facts.occurredAt(fact).equals(Instant.EPOCH)) {
-            fact.put(Facts.OCCURRED_AT, Instant.now());
-        }
-        return FactValidator.violations(fact);
     }
 
     /** Why no producer could be made (an unusable {@code KAFKA_BOOTSTRAP_SERVERS}, a bad setting), in one line. */

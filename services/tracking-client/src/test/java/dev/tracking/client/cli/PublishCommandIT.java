@@ -17,11 +17,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,37 @@ class PublishCommandIT {
                         "billing-service",
                         "business",
                         12));
+    }
+
+    @Test
+    void publishingTheSameFileAgainRepeatsEveryFactWithItsDerivedIdAndTime(@TempDir Path dir, TestInfo test)
+            throws IOException, InterruptedException {
+        Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
+        Path file = factFile(dir, ALICE_SIGNS_UP, ACME_SUBSCRIBES, ALICE_ON_THE_DASHBOARD, ALICE_ON_THE_DASHBOARD);
+        Instant savedAt = Instant.parse("2026-03-02T10:15:30.123Z");
+        Files.setLastModifiedTime(file, FileTime.from(savedAt));
+
+        int firstRun = publish(file, kafkaAnd(topics));
+        int secondRun = publish(file, kafkaAnd(topics));
+
+        assertThat(console.printedErr()).isEmpty();
+        assertThat(firstRun).isZero();
+        assertThat(secondRun).isZero();
+        List<String> derivedIds = List.of(
+                FactFileDefaults.eventIdOf(1, ALICE_SIGNS_UP),
+                FactFileDefaults.eventIdOf(2, ACME_SUBSCRIBES),
+                FactFileDefaults.eventIdOf(3, ALICE_ON_THE_DASHBOARD),
+                FactFileDefaults.eventIdOf(4, ALICE_ON_THE_DASHBOARD));
+        List<SpecificRecord> facts = decodedFacts(List.copyOf(topics.values()), 8);
+        assertThat(facts)
+                .extracting(Facts::eventId)
+                .as("each line's derived id, once per run")
+                .containsExactlyInAnyOrderElementsOf(
+                        Stream.concat(derivedIds.stream(), derivedIds.stream()).toList());
+        assertThat(facts).extracting(Facts::occurredAt).containsOnly(savedAt);
+        assertThat(facts.stream().distinct())
+                .as("facts of the two runs, told apart")
+                .hasSize(4);
     }
 
     @Test
