@@ -54,7 +54,14 @@ public final class FactCli {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err)
+    /**
+     * Runs one command as {@link #main} does, without exiting: for tests and tools that run the command line in
+     * process.
+     *
+     * @param env the environment to read ({@code KAFKA_BOOTSTRAP_SERVERS}, ...) instead of the process's
+     * @return the exit code (see the class documentation)
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err)
             throws InterruptedException {
         CliEnvironment environment = new CliEnvironment(env);
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
