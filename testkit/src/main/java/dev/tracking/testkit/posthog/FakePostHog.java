@@ -1,7 +1,6 @@
 package dev.tracking.testkit.posthog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tracking.testkit.posthog.BatchDecoder.Decoded;
@@ -63,7 +62,9 @@ import org.slf4j.LoggerFactory;
  *       ({@code missing_event_name}) or without a distinct id ({@code missing_distinct_id}), a {@code uuid} that is not
  *       a UUID. Capture rejects only empty names and ids; the fake also rejects whitespace-only ones. An empty
  *       {@code uuid} counts as absent, as in capture.
- *   <li>Error bodies are capture's JSON: {@code {"status":400,"code":"missing_distinct_id","error":"..."}}.
+ *   <li>Error bodies are capture's: {@code text/plain}, the error's message alone ({@code event submitted without a
+ *       distinct_id}), as capture's {@code CaptureError} renders itself ({@code (StatusCode, self.to_string())}); the
+ *       machine-readable code is kept on the {@link CapturedRequest} for assertions.
  *   <li>200 with {@code {"status":"Ok"}} (capture's {@code CaptureResponse}) when accepted; all events are recorded.
  * </ul>
  *
@@ -396,20 +397,14 @@ public final class FakePostHog implements AutoCloseable {
                 number, method, path, false, size, -1, 0, null, null, status, false, code, fault, receivedAt);
     }
 
-    private Reply error(Rejection rejection, Long retryAfterSeconds) {
-        ObjectNode body = mapper.createObjectNode()
-                .put("status", rejection.status())
-                .put("code", rejection.code())
-                .put("error", rejection.message());
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        return retryAfterSeconds == null
-                ? new Reply(rejection.status(), bytes, null)
-                : new Reply(rejection.status(), bytes, null, retryAfterSeconds);
+    private static Reply error(Rejection rejection, Long retryAfterSeconds) {
+        byte[] bytes = rejection.message().getBytes(StandardCharsets.UTF_8);
+        return new Reply(rejection.status(), bytes, null, retryAfterSeconds, "text/plain; charset=utf-8");
     }
 
-    private record Reply(int status, byte[] body, String allow, Long retryAfterSeconds) {
+    private record Reply(int status, byte[] body, String allow, Long retryAfterSeconds, String contentType) {
         Reply(int status, byte[] body, String allow) {
-            this(status, body, allow, null);
+            this(status, body, allow, null, "application/json");
         }
     }
 
@@ -425,7 +420,7 @@ public final class FakePostHog implements AutoCloseable {
                 exchange.sendResponseHeaders(reply.status(), -1);
                 return;
             }
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
             exchange.sendResponseHeaders(reply.status(), reply.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply.body());
