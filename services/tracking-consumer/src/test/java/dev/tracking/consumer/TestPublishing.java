@@ -45,26 +45,28 @@ final class TestPublishing {
      * Sends every fact and waits for all acknowledgements; facts whose send failed are sent again, up to {@value
      * #ROUNDS} rounds in all. Order per key holds unless a send failed.
      *
+     * @return where each acknowledged send landed (a resent fact may appear twice, if its first send landed too)
      * @throws AssertionError naming how many facts were still unacknowledged after the last round, with the first
      *     failure as cause
      */
-    static void publishAll(FactPublisher publisher, List<? extends SpecificRecord> facts) {
+    static List<FactPublisher.Published> publishAll(FactPublisher publisher, List<? extends SpecificRecord> facts) {
+        List<FactPublisher.Published> landed = new ArrayList<>(facts.size());
         List<? extends SpecificRecord> pending = facts;
         for (int round = 1; ; round++) {
-            List<CompletableFuture<?>> sends = new ArrayList<>(pending.size());
+            List<CompletableFuture<FactPublisher.Published>> sends = new ArrayList<>(pending.size());
             pending.forEach(fact -> sends.add(publisher.publish(fact)));
             List<SpecificRecord> failed = new ArrayList<>();
             Throwable firstFailure = null;
             for (int i = 0; i < sends.size(); i++) {
                 try {
-                    sends.get(i).join();
+                    landed.add(sends.get(i).join());
                 } catch (CompletionException e) {
                     failed.add(pending.get(i));
                     firstFailure = firstFailure == null ? e.getCause() : firstFailure;
                 }
             }
             if (failed.isEmpty()) {
-                return;
+                return landed;
             }
             String summary = String.format(
                     "round %d of %d: %d of %d facts not acknowledged by Kafka (first: %s)",

@@ -95,7 +95,8 @@ public abstract class TrackingConsumerITSupport {
     static void postHogProperties(DynamicPropertyRegistry registry) {
         registry.add("tracking.posthog.host", () -> posthog.baseUri().toString());
         registry.add("tracking.posthog.api-key", () -> API_KEY);
-        registry.add("spring.kafka.consumer.group-id", () -> "it-" + UUID.randomUUID());
+        String group = "it-" + UUID.randomUUID(); // once: a supplier that made a new one per lookup named no group
+        registry.add("spring.kafka.consumer.group-id", () -> group);
     }
 
     @BeforeEach
@@ -114,8 +115,10 @@ public abstract class TrackingConsumerITSupport {
         TestPublishing.publishAll(publisher, List.of(facts));
     }
 
-    /** Asserts that consumer group {@code group} has committed no offset on any partition. */
-    protected void assertNothingCommitted(String group) throws Exception {
+    /** Asserts that the listener's consumer group has committed no offset on any partition. */
+    protected void assertNothingCommitted() throws Exception {
+        String group = container().getGroupId();
+        assertThat(group).as("the listener's consumer group").startsWith("it-");
         try (AdminClient admin =
                 AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
             Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(

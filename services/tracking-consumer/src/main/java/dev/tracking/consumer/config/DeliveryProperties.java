@@ -12,20 +12,36 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * How failed deliveries are retried ({@code tracking.delivery.*}). Two layers: a request is retried a few times in
- * place ({@link Retry}); if PostHog stays unavailable the whole poll batch is handed back to the listener container,
- * which pauses consumption and retries it with {@link Outage} back-off, forever: nothing is dead-lettered because the
- * destination is down. A circuit breaker ({@link CircuitBreaker}) stops sending while PostHog keeps failing.
+ * place ({@link Retry}), for at most {@code inPlaceLimit} per poll; what is still undelivered then is handed back to
+ * the listener container: its partition is rewound to the first undelivered record and paused for the {@link Outage}
+ * back-off (or PostHog's longer {@code Retry-After}), while the consumer keeps polling and stays in its group; this
+ * repeats forever: nothing is dead-lettered because the destination is down. A circuit breaker ({@link
+ * CircuitBreaker}) stops sending while PostHog keeps failing.
  *
  * @param retry in-place retries of one request
- * @param outage back-off between attempts of a whole batch while PostHog is unavailable
+ * @param outage back-off between attempts of a partition while PostHog is unavailable
  * @param circuitBreaker when to stop calling PostHog for a while
+ * @param inPlaceLimit longest time the deliveries of one poll may take, waits and bisection included, before what is
+ *     left is handed back to the container; it must stay well below {@code max.poll.interval.ms}
+ * @param maxRejectedEvents a delivery in which PostHog refuses more events than this one by one, and more than half of
+ *     the events it answered, means the endpoint refuses everything (a proxy or a wrong port answering 400): treated as
+ *     a misconfiguration (consumption stops, nothing is dead-lettered), not as that many bad events
  */
 @ConfigurationProperties("tracking.delivery")
 @Validated
 public record DeliveryProperties(
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Outage outage,
-        @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker) {
+        @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker,
+        @NotNull @DefaultValue("60s") Duration inPlaceLimit,
+        @Min(1) @DefaultValue("10") int maxRejectedEvents) {
+
+    public DeliveryProperties {
+        if (inPlaceLimit != null && (inPlaceLimit.isNegative() || inPlaceLimit.isZero())) {
+            throw new IllegalArgumentException(
+                    "tracking.delivery.in-place-limit=" + inPlaceLimit + " must be positive, such as 60s");
+        }
+    }
 
     /**
      * @param maxAttempts attempts of one request (the first included) before the batch is handed to the container

@@ -6,6 +6,7 @@ import dev.tracking.client.serde.FactDecoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
 import dev.tracking.consumer.consume.FactListener;
 import dev.tracking.consumer.consume.FactPipeline;
+import dev.tracking.consumer.consume.PartitionControl;
 import dev.tracking.consumer.consume.PipelineMetrics;
 import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.decode.FactReader;
@@ -20,6 +21,8 @@ import dev.tracking.consumer.delivery.FailureClassifier;
 import dev.tracking.consumer.delivery.HttpPostHogTransport;
 import dev.tracking.consumer.delivery.PostHogSender;
 import dev.tracking.consumer.delivery.PostHogTransport;
+import dev.tracking.consumer.delivery.PostHogUnavailableException;
+import dev.tracking.consumer.delivery.Verdict;
 import dev.tracking.consumer.mapping.FactMapping;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -29,14 +32,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ListenerContainerPauseService;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 
 /** The stages of the pipeline, wired from the typed configuration. */
 @Configuration(proxyBeanMethods = false)
@@ -125,6 +134,8 @@ public class PipelineConfiguration {
                         .permittedNumberOfCallsInHalfOpenState(2)
                         .recordResult(result -> result instanceof PostHogTransport.Response response
                                 && FailureClassifier.classify(response.status()).isRetryable())
+                        // our own refusal to wait past a Retry-After or the in-place limit says nothing of PostHog
+                        .ignoreExceptions(PostHogUnavailableException.class)
                         .build());
     }
 
@@ -141,10 +152,11 @@ public class PipelineConfiguration {
                 "posthog",
                 RetryConfig.<PostHogTransport.Response>custom()
                         .maxAttempts(settings.maxAttempts())
-                        .retryOnResult(response ->
-                                FailureClassifier.classify(response.status()).isRetryable())
-                        .retryOnException(
-                                error -> FailureClassifier.classify(error).isRetryable())
+                        // a Retry-After longer than the longest in-place wait is honoured by pausing the partition
+                        .retryOnResult(response -> FailureClassifier.classify(response.status()) == Verdict.RETRY
+                                && (response.retryAfter() == null
+                                        || response.retryAfter().compareTo(settings.maxBackoff()) <= 0))
+                        .retryOnException(error -> FailureClassifier.classify(error) == Verdict.RETRY)
                         .intervalBiFunction((attempt, outcome) -> backoff.waitAfter(
                                         attempt,
                                         outcome.isRight() ? outcome.get().retryAfter() : null)
@@ -170,6 +182,7 @@ public class PipelineConfiguration {
     @Bean
     PostHogSender postHogSender(
             PostHogProperties posthog,
+            DeliveryProperties delivery,
             PostHogTransport transport,
             Retry retry,
             CircuitBreaker breaker,
@@ -183,7 +196,8 @@ public class PipelineConfiguration {
                         posthog.historicalMigration(),
                         posthog.batchSize(),
                         posthog.maxRequestSize().toBytes(),
-                        posthog.dryRun() ? 0 : posthog.gzipLevel()),
+                        posthog.dryRun() ? 0 : posthog.gzipLevel(),
+                        delivery.maxRejectedEvents()),
                 retry,
                 breaker,
                 deliveryScheduler,
@@ -207,7 +221,18 @@ public class PipelineConfiguration {
             DeadLetters deadLetters,
             MeterRegistry meters,
             PostHogProperties posthog,
+            DeliveryProperties delivery,
+            KafkaProperties kafka,
             Clock clock) {
+        Duration pollInterval = maxPollInterval(kafka);
+        Duration longestPoll = delivery.inPlaceLimit().plus(posthog.requestTimeout());
+        if (longestPoll.multipliedBy(2).compareTo(pollInterval) > 0) {
+            throw new IllegalArgumentException("tracking.delivery.in-place-limit=" + delivery.inPlaceLimit()
+                    + " plus tracking.posthog.request-timeout=" + posthog.requestTimeout()
+                    + " must stay below half of max.poll.interval.ms=" + pollInterval.toMillis()
+                    + ", or a slow PostHog gets the consumer evicted from its group; lower the limit or raise"
+                    + " spring.kafka.consumer.properties.max.poll.interval.ms");
+        }
         return new FactPipeline(
                 new FactReader(decoder, clock),
                 new StateFilter(store, dedup.onUnavailable()),
@@ -216,11 +241,41 @@ public class PipelineConfiguration {
                 deadLetters,
                 new PipelineMetrics(meters),
                 clock,
-                posthog.maxEventSize().toBytes());
+                posthog.maxEventSize().toBytes(),
+                delivery.inPlaceLimit());
+    }
+
+    /** Commits, rewinds and pauses the listener's partitions after each poll. */
+    @Bean
+    PartitionControl partitionControl(
+            KafkaListenerEndpointRegistry listeners,
+            ScheduledExecutorService deliveryScheduler,
+            DeliveryProperties delivery,
+            DeadLetters deadLetters,
+            KafkaProperties kafka) {
+        BackoffPolicy outage = new BackoffPolicy(
+                delivery.outage().initialBackoff(),
+                2.0,
+                delivery.outage().maxBackoff(),
+                0.2,
+                () -> ThreadLocalRandom.current().nextDouble());
+        Duration commitTimeout =
+                Duration.ofMillis(Math.min(30_000, maxPollInterval(kafka).toMillis() / 10));
+        return new PartitionControl(
+                () -> listeners.getListenerContainer(FactListener.ID),
+                new ListenerContainerPauseService(listeners, new ConcurrentTaskScheduler(deliveryScheduler)),
+                outage,
+                deadLetters,
+                commitTimeout);
     }
 
     @Bean
-    FactListener factListener(FactPipeline pipeline) {
-        return new FactListener(pipeline);
+    FactListener factListener(FactPipeline pipeline, PartitionControl partitionControl) {
+        return new FactListener(pipeline, partitionControl);
+    }
+
+    private static Duration maxPollInterval(KafkaProperties kafka) {
+        Object configured = kafka.buildConsumerProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        return Duration.ofMillis(configured == null ? 300_000 : Long.parseLong(configured.toString()));
     }
 }

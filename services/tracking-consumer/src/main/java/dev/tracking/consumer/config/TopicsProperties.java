@@ -23,9 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param profiles source topic of the profiles family
  * @param deadLetterSuffix appended to a source topic to name its dead-letter topic
  * @param create create missing source and dead-letter topics at start-up (handy locally; production usually
- *     provisions topics and sets this to false)
- * @param partitions partitions of topics created at start-up
- * @param replicationFactor replication factor of topics created at start-up
+ *     provisions topics and sets this to false). An existing topic is never changed
+ * @param partitions partitions of topics created at start-up; unset means the broker's {@code num.partitions}
+ * @param replicationFactor replication factor of topics created at start-up; unset means the broker's {@code
+ *     default.replication.factor}
  */
 @ConfigurationProperties("tracking.topics")
 @Validated
@@ -49,8 +50,8 @@ public record TopicsProperties(
         String deadLetterSuffix,
 
         @DefaultValue("true") boolean create,
-        @Min(1) @Max(1000) @DefaultValue("6") int partitions,
-        @Min(1) @Max(10) @DefaultValue("1") short replicationFactor) {
+        @Min(1) @Max(10_000) Integer partitions,
+        @Min(1) @Max(10) Short replicationFactor) {
 
     static final String TOPIC = "[a-zA-Z0-9._-]{1,200}";
     static final String TOPIC_MESSAGE = "must be a Kafka topic name: letters, digits, '.', '_' or '-'";

@@ -6,22 +6,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /**
- * The Kafka entry point: a batch listener over every fact topic. It hands the batch to the {@link FactPipeline}; when
- * that returns, the container commits the batch's offsets, and when it throws, the container's error handler decides
- * (retry with back-off, or stop on misconfiguration). See {@code KafkaConfiguration}.
+ * The Kafka entry point: a batch listener over every fact topic. It hands each poll to the {@link FactPipeline} and the
+ * outcome to {@link PartitionControl} (commit what was settled, rewind and pause what must be retried). It throws only
+ * to stop consumption (a misconfiguration), which the container's error handler does. See {@code KafkaConfiguration}.
  */
 public class FactListener {
     /** Id of the listener container, for pause/resume/stop and health. */
     public static final String ID = "facts";
 
     private final FactPipeline pipeline;
+    private final PartitionControl partitions;
 
-    public FactListener(FactPipeline pipeline) {
+    public FactListener(FactPipeline pipeline, PartitionControl partitions) {
         this.pipeline = pipeline;
+        this.partitions = partitions;
     }
 
     @KafkaListener(id = ID, idIsGroup = false, topics = "#{@factTopics}", batch = "true")
     public void onFacts(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
-        pipeline.process(records, consumer);
+        partitions.apply(pipeline.process(records, consumer), consumer);
     }
 }

@@ -1,21 +1,28 @@
 package dev.tracking.consumer.consume;
 
+import dev.tracking.client.registry.SchemaRegistryException;
+import dev.tracking.client.registry.SchemaRegistryUnavailableException;
+import dev.tracking.consumer.consume.PollOutcome.Retry;
 import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.deadletter.FactRejectedException;
 import dev.tracking.consumer.deadletter.FailureCategory;
 import dev.tracking.consumer.decode.FactReader;
+import dev.tracking.consumer.dedup.DedupStore.FactKey;
+import dev.tracking.consumer.dedup.DedupStoreUnavailableException;
 import dev.tracking.consumer.dedup.StateFilter;
+import dev.tracking.consumer.delivery.DeliveryOutcome;
 import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
 import dev.tracking.consumer.delivery.PostHogSender;
+import dev.tracking.consumer.delivery.PostHogUnavailableException;
 import dev.tracking.consumer.delivery.RejectedEvent;
 import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.PostHogEvent;
-import dev.tracking.consumer.mapping.UnmappableFactException;
 import dev.tracking.schemas.Facts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -23,25 +30,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One poll batch through every stage: decode and validate → skip delivered facts → map → milestones and group order →
- * PostHog's event rules → deliver (partitions concurrently, each partition's events in order) → dead-letter what
- * PostHog refused → remember what was delivered.
+ * One poll's records through every stage, each partition in offset order:
  *
- * <p>{@link #process} returns normally only when every record of the batch is either delivered or acknowledged by the
- * dead-letter topic; then the container commits the batch's offsets. It throws when that is not the case (PostHog
- * unavailable or misconfigured, dedup store unavailable in pause mode, dead-letter topic not writable): nothing is
- * committed and the batch is retried. A retry does not dead-letter a record twice and skips facts already delivered.
+ * <ol>
+ *   <li>{@link #read}: decode and validate; a record that is not a valid fact is set aside for the dead-letter topic,
+ *       and a record whose writer schema cannot be resolved now ends its partition's round (retried later);
+ *   <li>{@link #skipDelivered}: facts delivered before, and repeats within the poll, are skipped;
+ *   <li>{@link #map}: each fact to its PostHog events; any exception sets the fact aside as {@code mapping};
+ *   <li>{@link #setAsideOversize}: a fact with an event PostHog would refuse for its size is set aside;
+ *   <li>{@link #filter}: milestones and group-property order, against the dedup store;
+ *   <li>{@link #deliver}: every partition's events concurrently, each partition's in order; waits for all of them;
+ *   <li>{@link #settle}: only then, per partition in offset order: dead-letter what was set aside or refused, find how
+ *       far the partition is settled, give back the claims and clocks of every event PostHog did not accept (refused,
+ *       or not answered: a retry takes them again), and remember delivered facts.
+ * </ol>
+ *
+ * <p>Nothing is thrown while a request is in flight, and nothing here commits: the {@link PollOutcome} says, per
+ * partition, what may be committed and where to take up again, and {@link PartitionControl} applies it.
  */
 public final class FactPipeline {
+    private static final Logger log = LoggerFactory.getLogger(FactPipeline.class);
+
     private final FactReader reader;
     private final StateFilter state;
     private final FactMapping mapping;
@@ -50,6 +70,7 @@ public final class FactPipeline {
     private final PipelineMetrics metrics;
     private final Clock clock;
     private final long maxEventBytes;
+    private final Duration inPlaceLimit;
 
     public FactPipeline(
             FactReader reader,
@@ -59,7 +80,8 @@ public final class FactPipeline {
             DeadLetters deadLetters,
             PipelineMetrics metrics,
             Clock clock,
-            long maxEventBytes) {
+            long maxEventBytes,
+            Duration inPlaceLimit) {
         this.reader = reader;
         this.state = state;
         this.mapping = mapping;
@@ -68,221 +90,350 @@ public final class FactPipeline {
         this.metrics = metrics;
         this.clock = clock;
         this.maxEventBytes = maxEventBytes;
+        this.inPlaceLimit = inPlaceLimit;
     }
 
-    /** PostHog's answer for one partition's events: those it refused alone, and when it answered. */
-    private record Acknowledged(List<RejectedEvent> rejected, Instant at) {}
-
-    /** A fact on its way, with the record it came from. */
+    /** One record on its way. */
     private static final class Work {
         final ConsumerRecord<byte[], byte[]> record;
-        final SpecificRecord fact;
+        SpecificRecord fact;
+        FactKey key;
+        FactRejectedException rejection;
+        boolean duplicate;
         List<PostHogEvent> events = List.of();
 
-        Work(ConsumerRecord<byte[], byte[]> record, SpecificRecord fact) {
+        Work(ConsumerRecord<byte[], byte[]> record) {
             this.record = record;
-            this.fact = fact;
         }
 
         String factId() {
             return Facts.eventId(fact);
         }
+
+        boolean live() {
+            return fact != null && rejection == null && !duplicate;
+        }
     }
 
-    public void process(List<ConsumerRecord<byte[], byte[]>> polled, Consumer<?, ?> consumer) {
+    /** One partition's records of the poll; those from {@code end} on are left for a later round. */
+    private static final class Partition {
+        final TopicPartition id;
+        final List<Work> work = new ArrayList<>();
+        int end;
+        RuntimeException endReason;
+
+        Partition(TopicPartition id) {
+            this.id = id;
+        }
+
+        List<Work> processed() {
+            return work.subList(0, end);
+        }
+
+        void endAt(int index, RuntimeException reason) {
+            if (index < end) {
+                end = index;
+                endReason = reason;
+            }
+        }
+    }
+
+    /** What the stateful filter kept, and the events of each partition to send, in order. */
+    private record Sendable(StateFilter.Filtered filtered, Map<TopicPartition, List<PostHogEvent>> byPartition) {}
+
+    /**
+     * Processes one poll. Never throws: failures end up in the outcome.
+     *
+     * @param consumer the consumer that read the records (names the consumer group in dead-letter headers); may be null
+     */
+    public PollOutcome process(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
         long started = System.nanoTime();
-        List<ConsumerRecord<byte[], byte[]>> records = stillAssigned(polled, consumer);
         metrics.batchSize.record(records.size());
         metrics.received.increment(records.size());
-        forgetCommitted(records);
+        List<Partition> partitions = partitions(records);
+        try {
+            RuntimeException stop = read(partitions);
+            skipDelivered(partitions);
+            map(partitions);
+            setAsideOversize(partitions);
+            Sendable sendable = filter(partitions);
+            Map<TopicPartition, DeliveryOutcome> outcomes = deliver(sendable);
+            return settle(partitions, sendable, outcomes, consumer, stop);
+        } catch (DedupStoreUnavailableException e) {
+            // thrown before anything was sent: every partition starts over from its first record
+            log.warn("dedup store unavailable, retrying {} partitions later: {}", partitions.size(), e.getMessage());
+            return startOver(partitions, e);
+        } catch (RuntimeException e) {
+            // a bug: retried from the start like an outage (exact repeats at worst), never skipped
+            log.error("unexpected failure processing {} records, retrying them later", records.size(), e);
+            return startOver(partitions, e);
+        } finally {
+            metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
 
-        List<Work> facts = new ArrayList<>(records.size());
+    private static List<Partition> partitions(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<TopicPartition, Partition> byId = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (deadLetters.alreadyDeadLettered(record)) {
-                continue;
-            }
-            try {
-                facts.add(new Work(record, reader.read(record)));
-            } catch (FactRejectedException e) {
-                deadLetter(record, consumer, e);
+            byId.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), Partition::new)
+                    .work
+                    .add(new Work(record));
+        }
+        for (Partition partition : byId.values()) {
+            partition.end = partition.work.size();
+        }
+        return List.copyOf(byId.values());
+    }
+
+    /**
+     * Decode and validate. A record's failure is poison (set aside for the dead-letter topic), temporary (its partition
+     * ends there for this round) or a refusal by the schema registry (returned: consumption must stop).
+     */
+    private RuntimeException read(List<Partition> partitions) {
+        RuntimeException stop = null;
+        for (Partition partition : partitions) {
+            List<Work> work = partition.work;
+            for (int i = 0; i < partition.end; i++) {
+                Work item = work.get(i);
+                if (deadLetters.alreadyDeadLettered(item.record)) {
+                    item.duplicate = true; // written by an earlier round; only its offset is left to commit
+                    continue;
+                }
+                try {
+                    item.fact = reader.read(item.record);
+                    item.key = new FactKey(
+                            UUID.fromString(item.factId()),
+                            Facts.occurredAt(item.fact).toEpochMilli());
+                } catch (FactRejectedException e) {
+                    item.rejection = e;
+                } catch (SchemaRegistryUnavailableException e) {
+                    partition.endAt(i, e);
+                } catch (SchemaRegistryException e) {
+                    partition.endAt(i, e);
+                    stop = stop == null ? e : stop;
+                } catch (RuntimeException e) {
+                    item.rejection = FactRejectedException.of(
+                                    FailureCategory.DECODE, "unexpected " + e, clock.instant())
+                            .cause(e)
+                            .build();
+                }
             }
         }
+        return stop;
+    }
 
-        List<Work> fresh = withoutDuplicates(facts);
-        for (Work work : fresh) {
-            try {
-                work.events = mapping.map(work.fact);
-            } catch (UnmappableFactException e) {
-                deadLetter(
-                        work.record,
-                        consumer,
-                        rejection(FailureCategory.MAPPING, e.getMessage(), work)
-                                .cause(e)
-                                .build());
+    /** Drops facts delivered before and repeats of a fact earlier in this poll. */
+    private void skipDelivered(List<Partition> partitions) {
+        Set<FactKey> keys = new HashSet<>();
+        forEachLive(partitions, item -> keys.add(item.key));
+        Set<FactKey> before = state.alreadyDelivered(keys);
+        Set<FactKey> seen = new HashSet<>();
+        forEachLive(partitions, item -> {
+            if (before.contains(item.key) || !seen.add(item.key)) {
+                item.duplicate = true;
+                metrics.duplicates.increment();
             }
-        }
+        });
+    }
 
-        Map<TopicPartition, List<PostHogEvent>> byPartition = new LinkedHashMap<>();
-        Map<PostHogEvent, Work> origin = new IdentityHashMap<>();
+    /** Each fact to its events; whatever mapping throws sets that fact aside (category {@code mapping}). */
+    private void map(List<Partition> partitions) {
+        forEachLive(partitions, item -> {
+            try {
+                item.events = mapping.map(item.fact);
+            } catch (RuntimeException e) {
+                item.rejection = rejection(FailureCategory.MAPPING, e.getMessage(), item)
+                        .cause(e)
+                        .build();
+            }
+        });
+    }
+
+    /** A fact with an event PostHog would refuse for its size is not sent: it goes to the dead-letter topic whole. */
+    private void setAsideOversize(List<Partition> partitions) {
+        forEachLive(partitions, item -> {
+            for (PostHogEvent event : item.events) {
+                if (event.json().length > maxEventBytes) {
+                    item.rejection = rejection(
+                                    FailureCategory.OVERSIZE,
+                                    event.event() + " is " + event.json().length + " bytes, above the limit of "
+                                            + maxEventBytes,
+                                    item)
+                            .posthog(413, event.event())
+                            .build();
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Milestones and group-property order for every event of the poll at once (one round trip to the store). */
+    private Sendable filter(List<Partition> partitions) {
         List<PostHogEvent> all = new ArrayList<>();
-        Map<String, Work> workByFact = new HashMap<>();
-        for (Work work : fresh) {
-            workByFact.put(work.factId(), work);
-            all.addAll(work.events);
+        Map<PostHogEvent, TopicPartition> partitionOf = new IdentityHashMap<>();
+        for (Partition partition : partitions) {
+            for (Work item : partition.processed()) {
+                if (item.live()) {
+                    for (PostHogEvent event : item.events) {
+                        all.add(event);
+                        partitionOf.put(event, partition.id);
+                    }
+                }
+            }
         }
         StateFilter.Filtered filtered = state.filter(all);
         metrics.milestonesDropped.increment(filtered.dropped().milestones());
         metrics.staleGroupProperties.increment(filtered.dropped().staleGroupProperties());
-        // an event PostHog would refuse for its size is not sent: its fact goes to the dead-letter topic whole
-        Set<Work> oversize = new HashSet<>();
+        Map<String, TopicPartition> partitionOfFact = new HashMap<>();
+        partitionOf.forEach((event, partition) -> partitionOfFact.put(event.factId(), partition));
+        Map<TopicPartition, List<PostHogEvent>> byPartition = new LinkedHashMap<>();
         for (PostHogEvent event : filtered.events()) {
-            Work work = workByFact.get(event.factId());
-            if (event.json().length > maxEventBytes && oversize.add(work)) {
-                deadLetter(
-                        work.record,
-                        consumer,
-                        rejection(
-                                        FailureCategory.OVERSIZE,
-                                        event.event() + " is " + event.json().length + " bytes, above the limit of "
-                                                + maxEventBytes,
-                                        work)
-                                .posthog(413, event.event())
-                                .build());
-            }
+            // a re-rendered group update is a new object: find its partition through its fact
+            TopicPartition partition = partitionOf.getOrDefault(event, partitionOfFact.get(event.factId()));
+            byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(event);
         }
-        for (PostHogEvent event : filtered.events()) {
-            Work work = workByFact.get(event.factId());
-            if (!oversize.contains(work)) {
-                origin.put(event, work);
-                byPartition
-                        .computeIfAbsent(
-                                new TopicPartition(work.record.topic(), work.record.partition()),
-                                tp -> new ArrayList<>())
-                        .add(event);
-            }
-        }
-
-        Map<TopicPartition, CompletableFuture<Acknowledged>> deliveries = new LinkedHashMap<>();
-        byPartition.forEach((partition, events) -> deliveries.put(
-                partition, sender.deliver(events).thenApply(rejected -> new Acknowledged(rejected, clock.instant()))));
-        RuntimeException failure = null;
-        Set<Work> rejectedFacts = new HashSet<>(oversize);
-        Map<TopicPartition, Instant> acknowledged = new HashMap<>();
-        for (Map.Entry<TopicPartition, CompletableFuture<Acknowledged>> delivery : deliveries.entrySet()) {
-            try {
-                Acknowledged done = delivery.getValue().join();
-                acknowledged.put(delivery.getKey(), done.at());
-                deadLetterRejected(done.rejected(), origin, consumer, rejectedFacts);
-            } catch (CompletionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime : e;
-                if (failure == null || cause instanceof PostHogMisconfiguredException) {
-                    failure = cause;
-                }
-            }
-        }
-
-        List<String> deliveredIds = new ArrayList<>();
-        Instant now = clock.instant();
-        for (Work work : fresh) {
-            TopicPartition partition = new TopicPartition(work.record.topic(), work.record.partition());
-            // a partition with nothing to send (every event filtered out) is done too
-            Instant doneAt = byPartition.containsKey(partition) ? acknowledged.get(partition) : now;
-            if (doneAt != null && !rejectedFacts.contains(work) && !work.events.isEmpty()) {
-                deliveredIds.add(work.factId());
-                metrics.latency(Duration.between(Facts.occurredAt(work.fact), doneAt));
-            }
-        }
-        state.markDelivered(deliveredIds);
-        metrics.delivered.increment(deliveredIds.size());
-        metrics.eventsSent.increment(byPartition.entrySet().stream()
-                .filter(entry -> acknowledged.containsKey(entry.getKey()))
-                .mapToLong(entry -> entry.getValue().size())
-                .sum());
-        metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - started));
-        if (failure != null) {
-            throw failure;
-        }
+        return new Sendable(filtered, byPartition);
     }
 
-    /** Drops facts delivered before and repeats of a fact earlier in this batch. */
-    private List<Work> withoutDuplicates(List<Work> facts) {
-        Set<String> before =
-                state.alreadyDelivered(facts.stream().map(Work::factId).collect(Collectors.toSet()));
-        Set<String> seen = new HashSet<>();
-        List<Work> fresh = new ArrayList<>(facts.size());
-        for (Work work : facts) {
-            if (before.contains(work.factId()) || !seen.add(work.factId())) {
-                metrics.duplicates.increment();
-            } else {
-                fresh.add(work);
-            }
-        }
-        return fresh;
-    }
-
-    private void deadLetterRejected(
-            List<RejectedEvent> rejected,
-            Map<PostHogEvent, Work> origin,
-            Consumer<?, ?> consumer,
-            Set<Work> rejectedFacts) {
-        Map<Work, List<RejectedEvent>> byFact = new LinkedHashMap<>();
-        for (RejectedEvent event : rejected) {
-            byFact.computeIfAbsent(origin.get(event.event()), w -> new ArrayList<>())
-                    .add(event);
-        }
-        byFact.forEach((work, events) -> {
-            RejectedEvent first = events.get(0);
-            String names = events.stream().map(e -> e.event().event()).collect(Collectors.joining(","));
-            FailureCategory category =
-                    first.status() == 413 ? FailureCategory.OVERSIZE : FailureCategory.REJECTED_BY_POSTHOG;
-            deadLetter(
-                    work.record,
-                    consumer,
-                    rejection(
-                                    category,
-                                    "PostHog answered " + first.status() + " to " + names + ": " + first.reason(),
-                                    work)
-                            .attempts(first.attempts(), first.lastFailure())
-                            .posthog(first.status(), names)
-                            .build());
-            rejectedFacts.add(work);
-        });
-    }
-
-    private FactRejectedException.Builder rejection(FailureCategory category, String message, Work work) {
-        return FactRejectedException.of(category, message, clock.instant()).factType(Facts.typeName(work.fact));
-    }
-
-    private void deadLetter(
-            ConsumerRecord<byte[], byte[]> record, Consumer<?, ?> consumer, FactRejectedException reason) {
-        deadLetters.send(record, consumer, reason);
-        metrics.deadLettered(reason.category());
+    /** Every partition's events concurrently, each partition's in order; returns once every delivery has ended. */
+    private Map<TopicPartition, DeliveryOutcome> deliver(Sendable sendable) {
+        Instant deadline = clock.instant().plus(inPlaceLimit);
+        Map<TopicPartition, CompletableFuture<DeliveryOutcome>> deliveries = new LinkedHashMap<>();
+        sendable.byPartition()
+                .forEach((partition, events) -> deliveries.put(partition, sender.deliver(events, deadline)));
+        Map<TopicPartition, DeliveryOutcome> outcomes = new HashMap<>();
+        deliveries.forEach((partition, delivery) -> outcomes.put(partition, delivery.join()));
+        return outcomes;
     }
 
     /**
-     * A batch retried after a rebalance may hold records of partitions this consumer no longer owns: their new owner
-     * delivers them from the last committed offset, so delivering them here too would only send them twice.
+     * Per partition, in offset order: dead-letter what was set aside or refused (waiting for the broker), find how far
+     * the partition is settled, and where it must be taken up again; then give back the state of every event PostHog
+     * did not accept and remember delivered facts.
      */
-    private static List<ConsumerRecord<byte[], byte[]>> stillAssigned(
-            List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
-        if (consumer == null) {
-            return records;
-        }
-        Set<TopicPartition> assignment = consumer.assignment();
-        List<ConsumerRecord<byte[], byte[]>> owned = new ArrayList<>(records.size());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (assignment.contains(new TopicPartition(record.topic(), record.partition()))) {
-                owned.add(record);
+    private PollOutcome settle(
+            List<Partition> partitions,
+            Sendable sendable,
+            Map<TopicPartition, DeliveryOutcome> outcomes,
+            Consumer<?, ?> consumer,
+            RuntimeException stop) {
+        Map<TopicPartition, Long> committable = new LinkedHashMap<>();
+        Map<TopicPartition, Retry> retries = new LinkedHashMap<>();
+        Set<PostHogEvent> notAccepted = Collections.newSetFromMap(new IdentityHashMap<>());
+        notAccepted.addAll(sendable.filtered().events());
+        List<FactKey> delivered = new ArrayList<>();
+        long eventsSent = 0;
+        for (Partition partition : partitions) {
+            DeliveryOutcome outcome = outcomes.get(partition.id);
+            List<PostHogEvent> sent = sendable.byPartition().getOrDefault(partition.id, List.of());
+            Map<PostHogEvent, RejectedEvent> rejected = new IdentityHashMap<>();
+            if (outcome != null) {
+                outcome.rejected().forEach(r -> rejected.put(r.event(), r));
+                for (PostHogEvent event : sent.subList(0, outcome.resolved())) {
+                    if (!rejected.containsKey(event)) {
+                        notAccepted.remove(event);
+                    }
+                }
+                eventsSent += outcome.resolved() - outcome.rejected().size();
+                if (outcome.failure() instanceof PostHogMisconfiguredException misconfigured && stop == null) {
+                    stop = misconfigured;
+                }
+            }
+            Set<PostHogEvent> resolved = Collections.newSetFromMap(new IdentityHashMap<>());
+            resolved.addAll(sent.subList(0, outcome == null ? 0 : outcome.resolved()));
+            Map<String, List<PostHogEvent>> sentByFact = sent.stream()
+                    .collect(Collectors.groupingBy(PostHogEvent::factId, HashMap::new, Collectors.toList()));
+            Instant acknowledgedAt =
+                    outcome == null || outcome.acknowledgedAt() == null ? clock.instant() : outcome.acknowledgedAt();
+            for (int i = 0; i < partition.end; i++) {
+                Work item = partition.work.get(i);
+                if (item.duplicate) {
+                    continue;
+                }
+                if (item.rejection == null) {
+                    List<PostHogEvent> events = sentByFact.getOrDefault(item.factId(), List.of());
+                    if (!resolved.containsAll(events)) {
+                        partition.endAt(i, outcome.failure());
+                        break;
+                    }
+                    List<RejectedEvent> refusedEvents = events.stream()
+                            .map(rejected::get)
+                            .filter(r -> r != null)
+                            .toList();
+                    if (refusedEvents.isEmpty()) {
+                        delivered.add(item.key);
+                        metrics.latency(Duration.between(Facts.occurredAt(item.fact), acknowledgedAt));
+                        continue;
+                    }
+                    item.rejection = refusal(item, refusedEvents);
+                }
+                try {
+                    deadLetter(item, consumer);
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "dead-letter topic of {} unavailable; {} is retried from offset {}: {}",
+                            partition.id.topic(),
+                            partition.id,
+                            item.record.offset(),
+                            e.toString());
+                    partition.endAt(i, e);
+                    break;
+                }
+            }
+            long next = partition.end < partition.work.size()
+                    ? partition.work.get(partition.end).record.offset()
+                    : partition.work.get(partition.work.size() - 1).record.offset() + 1;
+            if (partition.end > 0) {
+                committable.put(partition.id, next);
+            }
+            if (partition.end < partition.work.size() && partition.endReason != null) {
+                Duration retryAfter = partition.endReason instanceof PostHogUnavailableException unavailable
+                        ? unavailable.retryAfter()
+                        : null;
+                retries.put(partition.id, new Retry(next, partition.endReason, retryAfter));
             }
         }
-        return owned;
+        state.settle(sendable.filtered().taken(), notAccepted, delivered);
+        metrics.delivered.increment(delivered.size());
+        metrics.eventsSent.increment(eventsSent);
+        return new PollOutcome(committable, retries, stop);
     }
 
-    private void forgetCommitted(List<ConsumerRecord<byte[], byte[]>> records) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+    private static PollOutcome startOver(List<Partition> partitions, RuntimeException reason) {
+        Map<TopicPartition, Retry> retries = new LinkedHashMap<>();
+        for (Partition partition : partitions) {
+            retries.put(partition.id, new Retry(partition.work.get(0).record.offset(), reason, null));
         }
-        first.forEach(deadLetters::forgetBefore);
+        return new PollOutcome(Map.of(), retries, null);
+    }
+
+    private FactRejectedException refusal(Work item, List<RejectedEvent> refusedEvents) {
+        RejectedEvent first = refusedEvents.get(0);
+        String names = refusedEvents.stream().map(e -> e.event().event()).collect(Collectors.joining(","));
+        FailureCategory category =
+                first.status() == 413 ? FailureCategory.OVERSIZE : FailureCategory.REJECTED_BY_POSTHOG;
+        return rejection(category, "PostHog answered " + first.status() + " to " + names + ": " + first.reason(), item)
+                .attempts(first.attempts(), first.lastFailure())
+                .posthog(first.status(), names)
+                .build();
+    }
+
+    private FactRejectedException.Builder rejection(FailureCategory category, String message, Work item) {
+        return FactRejectedException.of(category, message, clock.instant()).factType(Facts.typeName(item.fact));
+    }
+
+    private void deadLetter(Work item, Consumer<?, ?> consumer) {
+        deadLetters.send(item.record, consumer, item.rejection);
+        metrics.deadLettered(item.rejection.category());
+    }
+
+    private static void forEachLive(List<Partition> partitions, java.util.function.Consumer<Work> action) {
+        for (Partition partition : partitions) {
+            for (Work item : partition.processed()) {
+                if (item.live()) {
+                    action.accept(item);
+                }
+            }
+        }
     }
 }

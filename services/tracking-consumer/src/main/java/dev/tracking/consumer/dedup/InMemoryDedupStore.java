@@ -31,14 +31,15 @@ public final class InMemoryDedupStore implements DedupStore {
     }
 
     @Override
-    public synchronized Set<String> delivered(Collection<String> factIds) {
+    public synchronized Set<FactKey> delivered(Collection<FactKey> facts) {
         long now = clock.millis();
-        Set<String> seen = new HashSet<>();
-        for (String id : factIds) {
+        Set<FactKey> seen = new HashSet<>();
+        for (FactKey fact : facts) {
+            String id = fact.eventId().toString();
             Long expiry = delivered.get(id);
             if (expiry != null) {
                 if (expiry > now) {
-                    seen.add(id);
+                    seen.add(fact);
                 } else {
                     delivered.remove(id);
                 }
@@ -48,12 +49,32 @@ public final class InMemoryDedupStore implements DedupStore {
     }
 
     @Override
-    public synchronized void markDelivered(Collection<String> factIds) {
+    public synchronized void markDelivered(Collection<FactKey> facts) {
         long expiry = clock.millis() + windowMillis;
-        for (String id : factIds) {
+        for (FactKey fact : facts) {
+            String id = fact.eventId().toString();
             delivered.remove(id);
             delivered.put(id, expiry);
         }
+    }
+
+    @Override
+    public synchronized void release(Map<String, String> released) {
+        released.forEach(claims::remove);
+    }
+
+    @Override
+    public synchronized void restore(Map<String, ClockRestore> restores) {
+        restores.forEach((key, restore) -> {
+            Long current = clocks.get(key);
+            if (current != null && current == restore.expected()) {
+                if (restore.replacement() == null) {
+                    clocks.remove(key);
+                } else {
+                    clocks.put(key, restore.replacement());
+                }
+            }
+        });
     }
 
     @Override

@@ -103,6 +103,26 @@ public final class RedisDedupStore implements DedupStore {
             end
             return holders
             """);
+    private static final Script RELEASE = new Script("""
+            for i = 1, #KEYS do
+              if redis.call('GET', KEYS[i]) == ARGV[i] then
+                redis.call('DEL', KEYS[i])
+              end
+            end
+            return #KEYS
+            """);
+    private static final Script RESTORE = new Script("""
+            for i = 1, #KEYS do
+              if redis.call('GET', KEYS[i]) == ARGV[2 * i - 1] then
+                if ARGV[2 * i] == '' then
+                  redis.call('DEL', KEYS[i])
+                else
+                  redis.call('SET', KEYS[i], ARGV[2 * i])
+                end
+              end
+            end
+            return #KEYS
+            """);
     // An absent clock is returned as false, which Redis turns into a nil element (a nil would end the Lua array).
     private static final Script ADVANCE = new Script("""
             local previous = {}
@@ -203,28 +223,62 @@ public final class RedisDedupStore implements DedupStore {
     }
 
     @Override
-    public Set<String> delivered(Collection<String> factIds) {
-        if (factIds.isEmpty()) {
+    public Set<FactKey> delivered(Collection<FactKey> facts) {
+        if (facts.isEmpty()) {
             return Set.of();
         }
-        String[] keys = keys(deliveredPrefix, factIds);
+        List<FactKey> ordered = List.copyOf(facts);
+        String[] keys = keys(deliveredPrefix, ordered);
         List<KeyValue<String, String>> values = execute("delivered", keys.length, redis -> redis.mget(keys));
-        Set<String> delivered = new HashSet<>();
+        Set<FactKey> delivered = new HashSet<>();
         for (int i = 0; i < keys.length; i++) {
             if (values.get(i).hasValue()) {
-                delivered.add(keys[i].substring(deliveredPrefix.length()));
+                delivered.add(ordered.get(i));
             }
         }
         return delivered;
     }
 
     @Override
-    public void markDelivered(Collection<String> factIds) {
-        if (factIds.isEmpty()) {
+    public void markDelivered(Collection<FactKey> facts) {
+        if (facts.isEmpty()) {
             return;
         }
-        String[] keys = keys(deliveredPrefix, factIds);
+        String[] keys = keys(deliveredPrefix, facts);
         this.<Long>script("markDelivered", MARK_DELIVERED, ScriptOutputType.INTEGER, keys, windowMillis);
+    }
+
+    @Override
+    public void release(Map<String, String> claims) {
+        if (claims.isEmpty()) {
+            return;
+        }
+        String[] keys = new String[claims.size()];
+        String[] factIds = new String[claims.size()];
+        int i = 0;
+        for (Map.Entry<String, String> claim : claims.entrySet()) {
+            keys[i] = oncePrefix + claim.getKey();
+            factIds[i++] = claim.getValue();
+        }
+        this.<Long>script("release", RELEASE, ScriptOutputType.INTEGER, keys, factIds);
+    }
+
+    @Override
+    public void restore(Map<String, ClockRestore> restores) {
+        if (restores.isEmpty()) {
+            return;
+        }
+        String[] keys = new String[restores.size()];
+        String[] args = new String[restores.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, ClockRestore> restore : restores.entrySet()) {
+            keys[i] = clockPrefix + restore.getKey();
+            args[2 * i] = Long.toString(restore.getValue().expected());
+            Long replacement = restore.getValue().replacement();
+            args[2 * i + 1] = replacement == null ? "" : Long.toString(replacement);
+            i++;
+        }
+        this.<Long>script("restore", RESTORE, ScriptOutputType.INTEGER, keys, args);
     }
 
     @Override
@@ -422,11 +476,11 @@ public final class RedisDedupStore implements DedupStore {
         return root.getMessage();
     }
 
-    private static String[] keys(String prefix, Collection<String> ids) {
-        String[] keys = new String[ids.size()];
+    private static String[] keys(String prefix, Collection<FactKey> facts) {
+        String[] keys = new String[facts.size()];
         int i = 0;
-        for (String id : ids) {
-            keys[i++] = prefix + id;
+        for (FactKey fact : facts) {
+            keys[i++] = prefix + fact.eventId();
         }
         return keys;
     }

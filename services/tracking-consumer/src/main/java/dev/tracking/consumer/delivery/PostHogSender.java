@@ -4,33 +4,55 @@ import dev.tracking.consumer.mapping.PostHogEvent;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers a sequence of events to PostHog, in order, one request at a time, as few requests as the limits allow.
- * Per request, by {@link FailureClassifier} verdict:
+ * Delivers a sequence of events to PostHog, in order, one request at a time, as few requests as the limits allow, and
+ * reports what became of each ({@link DeliveryOutcome}); the returned future never completes exceptionally. Per
+ * request, by {@link FailureClassifier} verdict:
  *
  * <ul>
- *   <li>{@code RETRY}: sent again in place by the {@link Retry} (exponential back-off with jitter, {@code Retry-After}
- *       honoured) through the {@link CircuitBreaker}; when the attempts run out the delivery fails with {@link
- *       PostHogUnavailableException} and the caller retries later;
- *   <li>{@code SPLIT} (413) and {@code BISECT} (400): the request is halved and each half delivered, until the events
- *       PostHog refuses are isolated; those are reported as {@link RejectedEvent}s, the rest delivered;
- *   <li>{@code MISCONFIGURED}: the delivery fails with {@link PostHogMisconfiguredException}.
+ *   <li>{@code RETRY}: sent again in place by the {@link Retry} (exponential back-off with jitter, a {@code Retry-After}
+ *       up to the longest in-place wait) through the {@link CircuitBreaker}; when the attempts run out, or PostHog asks
+ *       for a longer wait, or the delivery's deadline passes, the rest of the events stay unresolved, with {@link
+ *       PostHogUnavailableException} as the reason: the caller retries them later;
+ *   <li>{@code SPLIT} (413) and {@code BISECT} (400 from PostHog): the request is halved and each half delivered,
+ *       until the events PostHog refuses are isolated; those are reported as {@link RejectedEvent}s, the rest
+ *       delivered. When more events than {@code maxRejectedEvents}, and more than half of those answered, are refused
+ *       one by one, the endpoint refuses everything: {@link PostHogMisconfiguredException}, and none is reported;
+ *   <li>{@code MISCONFIGURED}: the rest stays unresolved with {@link PostHogMisconfiguredException}.
  * </ul>
+ *
+ * <p>A {@code Retry-After} holds every request of every partition, including those already queued for a connection:
+ * each request checks the hold when its turn comes, just before it is sent.
  */
 public final class PostHogSender {
     private static final Logger log = LoggerFactory.getLogger(PostHogSender.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    /** What a request may hold. */
+    /**
+     * What a request may hold, and when a delivery gives up on bisection.
+     *
+     * @param maxRejectedEvents see {@link dev.tracking.consumer.config.DeliveryProperties#maxRejectedEvents()}
+     */
     public record Limits(
-            String apiKey, boolean historicalMigration, int maxEvents, long maxRequestBytes, int gzipLevel) {}
+            String apiKey,
+            boolean historicalMigration,
+            int maxEvents,
+            long maxRequestBytes,
+            int gzipLevel,
+            int maxRejectedEvents) {}
 
     private final PostHogTransport transport;
     private final Limits limits;
@@ -40,7 +62,7 @@ public final class PostHogSender {
     private final AsyncLimiter inFlight;
     private final Clock clock;
     private final DeliveryHealth health;
-    private final java.util.concurrent.atomic.AtomicLong holdUntil = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong holdUntil = new AtomicLong();
 
     public PostHogSender(
             PostHogTransport transport,
@@ -62,18 +84,23 @@ public final class PostHogSender {
     }
 
     /**
-     * Delivers {@code events} in order.
+     * Delivers {@code events} in order, sending no request after {@code deadline}.
      *
-     * @return completes with the events PostHog refused individually (empty when all were accepted); exceptionally with
-     *     {@link PostHogUnavailableException} or {@link PostHogMisconfiguredException}
+     * @return completes with what became of the events; never exceptionally
      */
-    public CompletableFuture<List<RejectedEvent>> deliver(List<PostHogEvent> events) {
-        List<RejectedEvent> rejected = new ArrayList<>(0);
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    public CompletableFuture<DeliveryOutcome> deliver(List<PostHogEvent> events, Instant deadline) {
+        Progress progress = new Progress();
+        CompletableFuture<Void> chain = DONE;
         for (List<PostHogEvent> request : requests(events)) {
-            chain = chain.thenCompose(ignored -> deliverRequest(request, rejected, 1, null));
+            chain = chain.thenCompose(
+                    ignored -> progress.stopped() ? DONE : deliverRequest(request, progress, 1, null, deadline));
         }
-        return chain.thenApply(ignored -> rejected);
+        return chain.handle((ignored, error) -> {
+            if (error != null) {
+                progress.fail(new PostHogMisconfiguredException(0, "unexpected error while delivering: " + error));
+            }
+            return progress.outcome();
+        });
     }
 
     /** Cuts events into consecutive requests within the event-count and body-size limits. */
@@ -103,47 +130,115 @@ public final class PostHogSender {
      * @param firstFailure when the first request carrying them was refused, or null
      */
     private CompletableFuture<Void> deliverRequest(
-            List<PostHogEvent> events, List<RejectedEvent> rejected, int carried, Instant firstFailure) {
+            List<PostHogEvent> events, Progress progress, int carried, Instant firstFailure, Instant deadline) {
+        if (clock.instant().isAfter(deadline)) {
+            progress.fail(new PostHogUnavailableException(
+                    "this poll's deliveries reached tracking.delivery.in-place-limit; the rest is retried later",
+                    null));
+            return DONE;
+        }
         BatchBody body = BatchBody.of(limits.apiKey(), limits.historicalMigration(), events, limits.gzipLevel());
-        return sendWithRetry(body).thenCompose(response -> {
-            Verdict verdict = FailureClassifier.classify(response.status());
-            Instant now = clock.instant();
-            switch (verdict) {
-                case DELIVERED -> {
-                    health.accepted();
-                    return CompletableFuture.completedFuture(null);
-                }
-                case SPLIT, BISECT -> {
-                    Instant first = firstFailure == null ? now : firstFailure;
-                    if (events.size() == 1) {
-                        synchronized (rejected) {
-                            rejected.add(new RejectedEvent(
-                                    events.get(0), response.status(), response.body(), carried, first, now));
-                        }
-                        return CompletableFuture.completedFuture(null);
+        return sendWithRetry(body, deadline)
+                .handle((response, error) -> {
+                    if (error != null) {
+                        noResponse(error, progress);
+                        return DONE;
                     }
-                    log.debug("PostHog answered {} to {} events; sending halves", response.status(), events.size());
-                    List<PostHogEvent> left = events.subList(0, events.size() / 2);
-                    List<PostHogEvent> right = events.subList(events.size() / 2, events.size());
-                    return deliverRequest(left, rejected, carried + 1, first)
-                            .thenCompose(ignored -> deliverRequest(right, rejected, carried + 1, first));
-                }
-                case MISCONFIGURED -> {
-                    String problem = "PostHog answered " + response.status() + " at " + transport.destination()
-                            + ": check tracking.posthog.host and tracking.posthog.api-key (" + response.body() + ")";
-                    health.misconfigured(problem);
-                    return CompletableFuture.failedFuture(
-                            new PostHogMisconfiguredException(response.status(), problem));
-                }
-                default -> {
-                    return CompletableFuture.failedFuture(new PostHogUnavailableException(
-                            "PostHog still answered " + response.status() + " after "
-                                    + retry.getRetryConfig().getMaxAttempts() + " attempts at "
-                                    + transport.destination(),
-                            null));
-                }
+                    return answered(response, events, progress, carried, firstFailure, deadline);
+                })
+                .thenCompose(next -> next);
+    }
+
+    /** One request's answer, by verdict. */
+    private CompletableFuture<Void> answered(
+            PostHogTransport.Response response,
+            List<PostHogEvent> events,
+            Progress progress,
+            int carried,
+            Instant firstFailure,
+            Instant deadline) {
+        Instant now = clock.instant();
+        switch (FailureClassifier.classify(response)) {
+            case DELIVERED -> {
+                health.accepted();
+                progress.accepted(events.size(), now);
+                return DONE;
             }
-        });
+            case SPLIT, BISECT -> {
+                Instant first = firstFailure == null ? now : firstFailure;
+                if (events.size() == 1) {
+                    progress.rejected(
+                            new RejectedEvent(events.get(0), response.status(), response.body(), carried, first, now));
+                    if (progress.refusesEverything(limits.maxRejectedEvents())) {
+                        misconfigured(
+                                response.status(),
+                                "PostHog at " + transport.destination() + " refused " + progress.rejectedCount()
+                                        + " events one by one (" + response.body() + "): it refuses everything,"
+                                        + " check tracking.posthog.host and what stands in front of it",
+                                progress);
+                    }
+                    return DONE;
+                }
+                log.debug("PostHog answered {} to {} events; sending halves", response.status(), events.size());
+                List<PostHogEvent> left = events.subList(0, events.size() / 2);
+                List<PostHogEvent> right = events.subList(events.size() / 2, events.size());
+                return deliverRequest(left, progress, carried + 1, first, deadline)
+                        .thenCompose(ignored -> progress.stopped()
+                                ? DONE
+                                : deliverRequest(right, progress, carried + 1, first, deadline));
+            }
+            case MISCONFIGURED -> {
+                String problem = response.status() == 400
+                        ? "an answer 400 that is not PostHog's (" + quoted(response.body()) + ") came from "
+                                + transport.destination() + ": a proxy or a wrong port? check tracking.posthog.host"
+                        : "PostHog answered " + response.status() + " at " + transport.destination()
+                                + ": check tracking.posthog.host and tracking.posthog.api-key ("
+                                + response.body() + ")";
+                misconfigured(response.status(), problem, progress);
+                return DONE;
+            }
+            default -> {
+                progress.fail(new PostHogUnavailableException(
+                        "PostHog still answered " + response.status() + " after "
+                                + retry.getRetryConfig().getMaxAttempts() + " attempts at "
+                                + transport.destination(),
+                        null,
+                        response.retryAfter()));
+                return DONE;
+            }
+        }
+    }
+
+    /** A request that got no response after the in-place retries. */
+    private void noResponse(Throwable error, Progress progress) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        switch (FailureClassifier.classify(cause)) {
+            case RETRY_LATER -> progress.fail((PostHogUnavailableException) cause);
+            case RETRY ->
+                progress.fail(new PostHogUnavailableException(
+                        "no answer from PostHog at " + transport.destination() + " after "
+                                + retry.getRetryConfig().getMaxAttempts() + " attempts: " + cause,
+                        cause));
+            default -> misconfigured(0, "sending to " + transport.destination() + " failed: " + cause, progress);
+        }
+    }
+
+    private void misconfigured(int status, String problem, Progress progress) {
+        health.misconfigured(problem);
+        progress.fail(new PostHogMisconfiguredException(status, problem));
+    }
+
+    /** Through the in-place {@link Retry} and the {@link CircuitBreaker}, one request slot, then the hold. */
+    private CompletableFuture<PostHogTransport.Response> sendWithRetry(BatchBody body, Instant deadline) {
+        return retry.executeCompletionStage(
+                        scheduler,
+                        () -> breaker.executeCompletionStage(() -> throughLimiter(() ->
+                                afterHold(deadline, () -> transport.send(body).thenApply(this::holdIfAsked)))))
+                .toCompletableFuture();
+    }
+
+    private <T> CompletableFuture<T> throughLimiter(Supplier<CompletableFuture<T>> send) {
+        return inFlight.submit(send);
     }
 
     /**
@@ -158,45 +253,91 @@ public final class PostHogSender {
         return response;
     }
 
-    private <T> CompletableFuture<T> afterHold(java.util.function.Supplier<CompletableFuture<T>> send) {
-        long wait = holdUntil.get() - clock.millis();
+    /**
+     * Sends once the hold has passed (checked when the request's turn comes, so a hold that began while it was queued
+     * applies too); fails with {@link PostHogUnavailableException} at once when the hold outlasts the deadline.
+     */
+    private <T> CompletableFuture<T> afterHold(Instant deadline, Supplier<CompletableFuture<T>> send) {
+        long now = clock.millis();
+        long wait = holdUntil.get() - now;
         if (wait <= 0) {
             return send.get();
         }
+        if (now + wait > deadline.toEpochMilli()) {
+            return CompletableFuture.failedFuture(new PostHogUnavailableException(
+                    "PostHog asked to wait " + wait + " ms (Retry-After), longer than this poll may take; the"
+                            + " partition is paused meanwhile",
+                    null,
+                    Duration.ofMillis(wait)));
+        }
         CompletableFuture<T> later = new CompletableFuture<>();
         scheduler.schedule(
-                () -> {
-                    afterHold(send).whenComplete((value, error) -> {
-                        if (error != null) {
-                            later.completeExceptionally(error);
-                        } else {
-                            later.complete(value);
-                        }
-                    });
-                },
+                () -> afterHold(deadline, send).whenComplete((value, error) -> {
+                    if (error != null) {
+                        later.completeExceptionally(error);
+                    } else {
+                        later.complete(value);
+                    }
+                }),
                 wait,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
         return later;
     }
 
-    private CompletableFuture<PostHogTransport.Response> sendWithRetry(BatchBody body) {
-        return retry.executeCompletionStage(
-                        scheduler,
-                        () -> breaker.executeCompletionStage(() -> afterHold(
-                                () -> inFlight.submit(() -> transport.send(body).thenApply(this::holdIfAsked)))))
-                .toCompletableFuture()
-                .handle((response, error) -> {
-                    if (error != null) {
-                        Throwable cause =
-                                error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                                        ? error.getCause()
-                                        : error;
-                        throw new PostHogUnavailableException(
-                                "no answer from PostHog at " + transport.destination() + " after "
-                                        + retry.getRetryConfig().getMaxAttempts() + " attempts: " + cause,
-                                cause);
-                    }
-                    return response;
-                });
+    private static String quoted(String body) {
+        return body == null || body.isBlank() ? "an empty body" : "\"" + body.strip() + "\"";
+    }
+
+    /** What one delivery resolved so far; advanced in request order by one chain at a time. */
+    private static final class Progress {
+        private int resolved;
+        private final List<RejectedEvent> rejected = new ArrayList<>(0);
+        private int firstRejectedAt = -1;
+        private Instant acknowledgedAt;
+        private RuntimeException failure;
+
+        synchronized void accepted(int events, Instant at) {
+            resolved += events;
+            acknowledgedAt = at;
+        }
+
+        synchronized void rejected(RejectedEvent event) {
+            if (firstRejectedAt < 0) {
+                firstRejectedAt = resolved;
+            }
+            rejected.add(event);
+            resolved++;
+        }
+
+        synchronized int rejectedCount() {
+            return rejected.size();
+        }
+
+        synchronized boolean refusesEverything(int maxRejected) {
+            return rejected.size() > maxRejected && rejected.size() * 2 > resolved;
+        }
+
+        /**
+         * Stops the delivery. A misconfiguration takes back every refusal: the events from the first refused one on
+         * stay unresolved, so none is dead-lettered.
+         */
+        synchronized void fail(RuntimeException reason) {
+            if (failure != null) {
+                return;
+            }
+            failure = reason;
+            if (reason instanceof PostHogMisconfiguredException && firstRejectedAt >= 0) {
+                resolved = firstRejectedAt;
+                rejected.clear();
+            }
+        }
+
+        synchronized boolean stopped() {
+            return failure != null;
+        }
+
+        synchronized DeliveryOutcome outcome() {
+            return new DeliveryOutcome(resolved, List.copyOf(rejected), acknowledgedAt, failure);
+        }
     }
 }

@@ -7,19 +7,25 @@ package dev.tracking.consumer.delivery;
 public enum Verdict {
     /** 2xx: PostHog accepted the batch. */
     DELIVERED,
-    /** 429, 5xx, 408, timeouts, connection errors, open circuit: send the same request again later. */
+    /** 429, 5xx, 408, timeouts, connection errors, open circuit: send the same request again, in place. */
     RETRY,
+    /**
+     * Retryable, but not within this poll: the wait PostHog asked for, or the time left for this poll's deliveries,
+     * runs out. The partition is rewound and paused, and retried later.
+     */
+    RETRY_LATER,
     /** 413: the request is too large; send its halves. */
     SPLIT,
-    /** 400: some event is invalid; bisect to find it, dead-letter it and deliver the rest. */
+    /** 400 from PostHog itself: some event is invalid; bisect to find it, dead-letter it and deliver the rest. */
     BISECT,
     /**
-     * 401, 403 and other statuses that mean this service is misconfigured (wrong key, wrong host or path, a redirect):
-     * stop consuming and report unhealthy; never dead-letter for this.
+     * 401, 403, other unexpected statuses, a 400 that did not come from PostHog, an unexpected error: this service is
+     * misconfigured (wrong key, host, path or proxy). Stop consuming and report unhealthy; never dead-letter for this.
      */
     MISCONFIGURED;
 
+    /** Whether the same request may succeed later. */
     public boolean isRetryable() {
-        return this == RETRY;
+        return this == RETRY || this == RETRY_LATER;
     }
 }

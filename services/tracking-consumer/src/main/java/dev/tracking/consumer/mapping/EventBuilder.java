@@ -23,9 +23,14 @@ import org.apache.avro.specific.SpecificRecord;
  * <ul>
  *   <li>{@code distinct_id} is the fact's {@code user_id}; without one it is {@code team:<team_id>} and the event is
  *       personless ({@code $process_person_profile: false});
+ *   <li>a {@code $groupidentify} is always personless and always sent as {@code $team_<team_id>}, the distinct id
+ *       PostHog's own SDKs use for group updates ({@code "$" + group type + "_" + group key}), whoever acted: every
+ *       update of one team travels under one id, the same as updates sent by any PostHog SDK;
  *   <li>an event of a fact with a team carries {@code $groups: {"team": team_id}};
  *   <li>{@code timestamp} is {@code occurred_at} as ISO-8601 UTC with milliseconds, never the send time;
- *   <li>{@code uuid} is {@link EventIds#of}(event_id, event name);
+ *   <li>{@code uuid} is {@link EventIds#of}(event_id, event name); a {@code $groupidentify} re-rendered without some
+ *       of its properties ({@link #withoutGroupProperties}) gets the uuid of (event_id, event name and the properties
+ *       it keeps), so one uuid never carries two different bodies;
  *   <li>enum values are lower-case; null values are left out (a null in {@code $set} would erase a known value);
  *   <li>{@code $lib} names this service and {@code source} the producing service, when known.
  * </ul>
@@ -47,6 +52,7 @@ public final class EventBuilder {
     private final List<Object> set = new ArrayList<>(0);
     private final List<Object> setOnce = new ArrayList<>(0);
     private Map<String, Object> groupSet;
+    private String uuidName;
     private String onceKey;
 
     private EventBuilder(String event, SpecificRecord fact) {
@@ -103,8 +109,9 @@ public final class EventBuilder {
         String teamId = Facts.teamId(fact);
         String userId = Facts.userId(fact);
         Instant occurredAt = Facts.occurredAt(fact);
-        String distinctId = userId != null ? userId : "team:" + teamId;
-        String uuid = EventIds.of(eventId, event).toString();
+        boolean personless = userId == null || groupSet != null;
+        String distinctId = groupSet != null ? "$team_" + teamId : userId != null ? userId : "team:" + teamId;
+        String uuid = EventIds.of(eventId, uuidName != null ? uuidName : event).toString();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
             json.writeStartObject();
@@ -143,7 +150,7 @@ public final class EventBuilder {
                 json.writeStringField("team", teamId);
                 json.writeEndObject();
             }
-            if (userId == null) {
+            if (personless) {
                 json.writeBooleanField("$process_person_profile", false);
             }
             json.writeEndObject();
@@ -157,14 +164,21 @@ public final class EventBuilder {
         return new PostHogEvent(eventId, event, distinctId, uuid, bytes.toByteArray(), onceKey, groupUpdate);
     }
 
-    /** This group update re-rendered without {@code stale} properties; null when none would be left. */
+    /**
+     * This group update re-rendered without {@code stale} properties, under the uuid of (event_id, {@code
+     * $groupidentify} and the names of the properties it keeps); null when none would be left.
+     */
     PostHogEvent withoutGroupProperties(List<String> stale) {
         EventBuilder copy = new EventBuilder(event, fact);
         copy.properties.addAll(properties);
         copy.onceKey = onceKey;
         copy.groupSet = new LinkedHashMap<>(groupSet);
         copy.groupSet.keySet().removeAll(stale);
-        return copy.groupSet.isEmpty() ? null : copy.build();
+        if (copy.groupSet.isEmpty()) {
+            return null;
+        }
+        copy.uuidName = event + "|" + String.join(",", copy.groupSet.keySet());
+        return copy.build();
     }
 
     /**

@@ -23,8 +23,10 @@ final class OnboardingMapper implements FamilyMapper {
         if (fact instanceof UserSignedUp f) {
             out.add(event("user_signed_up", f)
                     .property("method", f.getMethod())
-                    .set("email", f.getEmail())
-                    .set("name", f.getName())
+                    // first write wins: a later UserProfileUpdated (another topic, so possibly delivered first)
+                    // keeps its newer email and name
+                    .setOnce("email", f.getEmail())
+                    .setOnce("name", f.getName())
                     .setOnce("signup_date", f.getOccurredAt())
                     .build());
         } else if (fact instanceof OnboardingStepCompleted f) {

@@ -56,9 +56,9 @@ abstract class DedupStoreContract {
     @Test
     void remembersDeliveredIdsWithinTheWindow() {
         DedupStore store = store();
-        store.markDelivered(List.of("signup-alice", "signup-bob"));
+        LegacyIds.markDelivered(store, List.of("signup-alice", "signup-bob"));
 
-        assertThat(store.delivered(List.of("signup-alice", "signup-bob", "signup-carol")))
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice", "signup-bob", "signup-carol")))
                 .containsExactlyInAnyOrder("signup-alice", "signup-bob");
     }
 
@@ -66,12 +66,12 @@ abstract class DedupStoreContract {
     void forgetsDeliveredIdsAfterTheWindow() {
         Duration window = shortWindow();
         DedupStore store = store(window);
-        store.markDelivered(List.of("signup-alice"));
-        assertThat(store.delivered(List.of("signup-alice"))).containsExactly("signup-alice");
+        LegacyIds.markDelivered(store, List.of("signup-alice"));
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
 
         letTimePass(window.plusMillis(50));
 
-        assertThat(store.delivered(List.of("signup-alice"))).isEmpty();
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).isEmpty();
     }
 
     @Test
@@ -79,17 +79,17 @@ abstract class DedupStoreContract {
         Duration window = shortWindow();
         Duration sixTenths = window.multipliedBy(6).dividedBy(10);
         DedupStore store = store(window);
-        store.markDelivered(List.of("signup-alice"));
+        LegacyIds.markDelivered(store, List.of("signup-alice"));
         letTimePass(sixTenths);
-        store.markDelivered(List.of("signup-alice"));
+        LegacyIds.markDelivered(store, List.of("signup-alice"));
 
         letTimePass(sixTenths);
-        assertThat(store.delivered(List.of("signup-alice")))
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice")))
                 .as("1.2 windows after the first mark, 0.6 after the second")
                 .containsExactly("signup-alice");
 
         letTimePass(sixTenths);
-        assertThat(store.delivered(List.of("signup-alice")))
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice")))
                 .as("1.2 windows after the second mark")
                 .isEmpty();
     }
@@ -98,9 +98,9 @@ abstract class DedupStoreContract {
     void answersEmptyBatchesWithNothing() {
         DedupStore store = store();
 
-        store.markDelivered(List.of());
+        LegacyIds.markDelivered(store, List.of());
 
-        assertThat(store.delivered(List.of())).isEmpty();
+        assertThat(LegacyIds.delivered(store, List.of())).isEmpty();
         assertThat(store.claim(Map.of())).isEmpty();
         assertThat(store.advance(Map.of())).isEmpty();
     }
@@ -108,9 +108,9 @@ abstract class DedupStoreContract {
     @Test
     void acceptsTheSameIdTwiceInOneBatch() {
         DedupStore store = store();
-        store.markDelivered(List.of("signup-alice", "signup-alice"));
+        LegacyIds.markDelivered(store, List.of("signup-alice", "signup-alice"));
 
-        assertThat(store.delivered(List.of("signup-alice", "signup-alice", "signup-bob")))
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice", "signup-alice", "signup-bob")))
                 .containsExactly("signup-alice");
     }
 
@@ -121,11 +121,11 @@ abstract class DedupStoreContract {
         List<String> batch = new ArrayList<>(delivered);
         batch.addAll(factIds("new", 1000));
 
-        store.markDelivered(delivered);
+        LegacyIds.markDelivered(store, delivered);
 
-        assertThat(store.delivered(batch)).containsExactlyInAnyOrderElementsOf(delivered);
-        store.markDelivered(batch);
-        assertThat(store.delivered(batch)).hasSize(2000);
+        assertThat(LegacyIds.delivered(store, batch)).containsExactlyInAnyOrderElementsOf(delivered);
+        LegacyIds.markDelivered(store, batch);
+        assertThat(LegacyIds.delivered(store, batch)).hasSize(2000);
     }
 
     @Test
@@ -213,8 +213,8 @@ abstract class DedupStoreContract {
         String odd = "team \"ünïcødé\" {x}*?[a]" + SEP + "prop\r\n$3\r\nSET\ttab:colon\u0000nul";
         String oddFact = "fact " + odd;
 
-        store.markDelivered(List.of(oddFact));
-        assertThat(store.delivered(List.of(oddFact, odd))).containsExactly(oddFact);
+        LegacyIds.markDelivered(store, List.of(oddFact));
+        assertThat(LegacyIds.delivered(store, List.of(oddFact, odd))).containsExactly(oddFact);
         assertThat(store.claim(Map.of(odd, oddFact))).containsExactly(Map.entry(odd, oddFact));
         assertThat(store.claim(Map.of(odd, "other"))).containsExactly(Map.entry(odd, oddFact));
         store.advance(Map.of(odd, 5L));
@@ -227,9 +227,9 @@ abstract class DedupStoreContract {
         store.claim(Map.of("x", "fact-1"));
         store.advance(Map.of("x", 5L));
 
-        assertThat(store.delivered(List.of("x", "fact-1"))).isEmpty();
+        assertThat(LegacyIds.delivered(store, List.of("x", "fact-1"))).isEmpty();
 
-        store.markDelivered(List.of("x"));
+        LegacyIds.markDelivered(store, List.of("x"));
         assertThat(store.claim(Map.of("x", "fact-2"))).containsExactly(Map.entry("x", "fact-1"));
         assertThat(store.advance(Map.of("x", 6L))).containsExactly(Map.entry("x", 5L));
     }

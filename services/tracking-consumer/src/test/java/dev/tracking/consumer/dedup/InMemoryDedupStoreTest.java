@@ -32,34 +32,34 @@ class InMemoryDedupStoreTest extends DedupStoreContract {
     @Test
     void remembersAnIdUntilTheLastMillisecondOfTheWindow() {
         DedupStore store = store(Duration.ofHours(1));
-        store.markDelivered(List.of("signup-alice"));
+        LegacyIds.markDelivered(store, List.of("signup-alice"));
 
         clock.move(Duration.ofHours(1).minusMillis(1));
-        assertThat(store.delivered(List.of("signup-alice"))).containsExactly("signup-alice");
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
 
         clock.move(Duration.ofMillis(1));
-        assertThat(store.delivered(List.of("signup-alice"))).isEmpty();
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).isEmpty();
     }
 
     @Test
     void forgetsTheOldestDeliveredIdsBeyondMaxEntries() {
         InMemoryDedupStore store = new InMemoryDedupStore(Duration.ofDays(7), 3, clock);
 
-        store.markDelivered(List.of("fact-1", "fact-2", "fact-3", "fact-4"));
+        LegacyIds.markDelivered(store, List.of("fact-1", "fact-2", "fact-3", "fact-4"));
 
-        assertThat(store.delivered(List.of("fact-1", "fact-2", "fact-3", "fact-4")))
+        assertThat(LegacyIds.delivered(store, List.of("fact-1", "fact-2", "fact-3", "fact-4")))
                 .containsExactlyInAnyOrder("fact-2", "fact-3", "fact-4");
     }
 
     @Test
     void markingAnIdAgainMakesItTheNewest() {
         InMemoryDedupStore store = new InMemoryDedupStore(Duration.ofDays(7), 3, clock);
-        store.markDelivered(List.of("fact-1", "fact-2", "fact-3"));
+        LegacyIds.markDelivered(store, List.of("fact-1", "fact-2", "fact-3"));
 
-        store.markDelivered(List.of("fact-1"));
-        store.markDelivered(List.of("fact-4"));
+        LegacyIds.markDelivered(store, List.of("fact-1"));
+        LegacyIds.markDelivered(store, List.of("fact-4"));
 
-        assertThat(store.delivered(List.of("fact-1", "fact-2", "fact-3", "fact-4")))
+        assertThat(LegacyIds.delivered(store, List.of("fact-1", "fact-2", "fact-3", "fact-4")))
                 .containsExactlyInAnyOrder("fact-1", "fact-3", "fact-4");
     }
 

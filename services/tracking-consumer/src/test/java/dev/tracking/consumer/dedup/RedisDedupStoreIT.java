@@ -100,10 +100,12 @@ class RedisDedupStoreIT extends DedupStoreContract {
     void storesDeliveredIdsUnderThePrefixWithTheWindowAsTtl() {
         DedupStore store = store(Duration.ofDays(7));
 
-        store.markDelivered(List.of("signup-alice"));
+        LegacyIds.markDelivered(store, List.of("signup-alice"));
 
-        assertThat(raw.get("tracking:delivered:signup-alice")).isEqualTo("1");
-        assertThat(raw.pttl("tracking:delivered:signup-alice"))
+        assertThat(raw.get("tracking:delivered:" + LegacyIds.key("signup-alice").eventId()))
+                .isEqualTo("1");
+        assertThat(raw.pttl(
+                        "tracking:delivered:" + LegacyIds.key("signup-alice").eventId()))
                 .isBetween(
                         Duration.ofDays(7).minusSeconds(30).toMillis(),
                         Duration.ofDays(7).toMillis());
@@ -112,12 +114,13 @@ class RedisDedupStoreIT extends DedupStoreContract {
     @Test
     void markingAgainResetsTheTtl() {
         DedupStore store = store(Duration.ofDays(7));
-        store.markDelivered(List.of("signup-alice"));
-        raw.pexpire("tracking:delivered:signup-alice", 60_000);
+        LegacyIds.markDelivered(store, List.of("signup-alice"));
+        raw.pexpire("tracking:delivered:" + LegacyIds.key("signup-alice").eventId(), 60_000);
 
-        store.markDelivered(List.of("signup-alice"));
+        LegacyIds.markDelivered(store, List.of("signup-alice"));
 
-        assertThat(raw.pttl("tracking:delivered:signup-alice"))
+        assertThat(raw.pttl(
+                        "tracking:delivered:" + LegacyIds.key("signup-alice").eventId()))
                 .isGreaterThan(Duration.ofDays(6).toMillis());
     }
 
@@ -139,11 +142,13 @@ class RedisDedupStoreIT extends DedupStoreContract {
         DedupStore staging = RedisDedupStore.connect(settings(redis.uri(), "staging:"), Duration.ofDays(7));
         DedupStore production = store();
         try (staging) {
-            staging.markDelivered(List.of("signup-alice"));
+            LegacyIds.markDelivered(staging, List.of("signup-alice"));
             staging.claim(Map.of("first_view:alice", "view-1"));
 
-            assertThat(raw.exists("staging:delivered:signup-alice")).isEqualTo(1L);
-            assertThat(production.delivered(List.of("signup-alice"))).isEmpty();
+            assertThat(raw.exists(
+                            "staging:delivered:" + LegacyIds.key("signup-alice").eventId()))
+                    .isEqualTo(1L);
+            assertThat(LegacyIds.delivered(production, List.of("signup-alice"))).isEmpty();
             assertThat(production.claim(Map.of("first_view:alice", "view-2")))
                     .containsExactly(Map.entry("first_view:alice", "view-2"));
         }
@@ -152,14 +157,15 @@ class RedisDedupStoreIT extends DedupStoreContract {
     @Test
     void aNewStoreOnTheSameRedisRemembersWhatTheOldOneStored() {
         try (DedupStore before = newStore(Duration.ofDays(7))) {
-            before.markDelivered(List.of("signup-alice"));
+            LegacyIds.markDelivered(before, List.of("signup-alice"));
             before.claim(Map.of("first_view:alice", "view-1"));
             before.advance(Map.of(ACME_PLAN, 200L));
         }
 
         DedupStore after = store();
 
-        assertThat(after.delivered(List.of("signup-alice", "signup-bob"))).containsExactly("signup-alice");
+        assertThat(LegacyIds.delivered(after, List.of("signup-alice", "signup-bob")))
+                .containsExactly("signup-alice");
         assertThat(after.claim(Map.of("first_view:alice", "view-2")))
                 .containsExactly(Map.entry("first_view:alice", "view-1"));
         assertThat(after.advance(Map.of(ACME_PLAN, 100L))).containsExactly(Map.entry(ACME_PLAN, 200L));
@@ -172,8 +178,8 @@ class RedisDedupStoreIT extends DedupStoreContract {
         warmUp(store);
         raw.configResetstat();
 
-        store.delivered(batch);
-        store.markDelivered(batch);
+        LegacyIds.delivered(store, batch);
+        LegacyIds.markDelivered(store, batch);
         store.claim(Map.of("first_view:alice", "view-1", "first_view:bob", "view-2"));
         store.advance(Map.of(ACME_PLAN, 1L, ACME_SEATS, 2L));
 
@@ -192,8 +198,8 @@ class RedisDedupStoreIT extends DedupStoreContract {
 
         raw.scriptFlush();
 
-        store.markDelivered(List.of("signup-alice"));
-        assertThat(store.delivered(List.of("signup-alice"))).containsExactly("signup-alice");
+        LegacyIds.markDelivered(store, List.of("signup-alice"));
+        assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
         assertThat(store.claim(Map.of("first_view:alice", "view-1")))
                 .containsExactly(Map.entry("first_view:alice", "view-1"));
         assertThat(store.advance(Map.of(ACME_PLAN, 5L))).isEmpty();
@@ -203,7 +209,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
     void failsEveryOperationWithinTheTimeoutWhileRedisIsDownAndRecoversWhenItIsBack() {
         try (RedisServer server = RedisServer.start();
                 DedupStore store = RedisDedupStore.connect(settings(server.uri(), "tracking:"), Duration.ofDays(7))) {
-            store.markDelivered(List.of("signup-alice"));
+            LegacyIds.markDelivered(store, List.of("signup-alice"));
 
             server.kill();
 
@@ -211,7 +217,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
 
             server.restartOnSamePort();
             awaitAnswers(store, "the same store works again after Redis restarts", "signup-bob");
-            assertThat(store.delivered(List.of("signup-alice", "signup-bob")))
+            assertThat(LegacyIds.delivered(store, List.of("signup-alice", "signup-bob")))
                     .as("signup-alice was lost with the Redis that had no persistence")
                     .containsExactly("signup-bob");
             assertThat(store.claim(Map.of("first_view:alice", "view-1"))).hasSize(1);
@@ -229,14 +235,14 @@ class RedisDedupStoreIT extends DedupStoreContract {
             signal("STOP", pid);
             try {
                 assertEveryOperationFailsPromptly(store, "redis://127.0.0.1:" + server.port());
-                assertThatThrownBy(() -> store.delivered(List.of("signup-alice")))
+                assertThatThrownBy(() -> LegacyIds.delivered(store, List.of("signup-alice")))
                         .hasMessageContaining("got no answer within 500 ms");
             } finally {
                 signal("CONT", pid);
             }
 
             awaitAnswers(store, "the store answers again once Redis resumes", "signup-alice");
-            assertThat(store.delivered(List.of("signup-alice"))).containsExactly("signup-alice");
+            assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
         }
     }
 
@@ -254,7 +260,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
 
                 server.restartOnSamePort();
                 awaitAnswers(store, "the store connects once Redis is up", "signup-alice");
-                assertThat(store.delivered(List.of("signup-alice"))).containsExactly("signup-alice");
+                assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
             }
         }
     }
@@ -292,12 +298,12 @@ class RedisDedupStoreIT extends DedupStoreContract {
                     .hasMessageNotContaining("wrong-pw");
 
             try (DedupStore store = RedisDedupStore.connect(settings(right, "tracking:"), Duration.ofDays(7))) {
-                store.markDelivered(List.of("signup-alice"));
-                assertThat(store.delivered(List.of("signup-alice"))).containsExactly("signup-alice");
+                LegacyIds.markDelivered(store, List.of("signup-alice"));
+                assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
                 assertThat(store.description()).doesNotContain("s3cret-pw");
 
                 server.kill();
-                assertThatThrownBy(() -> store.delivered(List.of("signup-alice")))
+                assertThatThrownBy(() -> LegacyIds.delivered(store, List.of("signup-alice")))
                         .isInstanceOf(DedupStoreUnavailableException.class)
                         .satisfies(e -> assertThat(allMessages(e)).doesNotContain("s3cret-pw"));
             }
@@ -321,8 +327,8 @@ class RedisDedupStoreIT extends DedupStoreContract {
         warmUp(store);
         for (int i = 0; i < 50; i++) {
             List<String> batch = factIds("warm-" + i, 2000);
-            store.delivered(batch);
-            store.markDelivered(batch);
+            LegacyIds.delivered(store, batch);
+            LegacyIds.markDelivered(store, batch);
         }
         int rounds = 200;
         long[] deliveredNanos = new long[rounds];
@@ -331,9 +337,9 @@ class RedisDedupStoreIT extends DedupStoreContract {
         for (int i = 0; i < rounds; i++) {
             List<String> batch = factIds("measured-" + i, 2000);
             long start = System.nanoTime();
-            store.delivered(batch);
+            LegacyIds.delivered(store, batch);
             long between = System.nanoTime();
-            store.markDelivered(batch);
+            LegacyIds.markDelivered(store, batch);
             long end = System.nanoTime();
             raw.ping();
             pingNanos[i] = System.nanoTime() - end;
@@ -365,8 +371,8 @@ class RedisDedupStoreIT extends DedupStoreContract {
 
     private static void assertEveryOperationFailsPromptly(DedupStore store, String address) {
         List<Consumer<DedupStore>> operations = List.of(
-                s -> s.delivered(List.of("signup-alice")),
-                s -> s.markDelivered(List.of("signup-alice")),
+                s -> LegacyIds.delivered(s, List.of("signup-alice")),
+                s -> LegacyIds.markDelivered(s, List.of("signup-alice")),
                 s -> s.claim(Map.of("first_view:alice", "view-1")),
                 s -> s.advance(Map.of(ACME_PLAN, 5L)));
         List<String> names = List.of("delivered", "markDelivered", "claim", "advance");
@@ -386,12 +392,12 @@ class RedisDedupStoreIT extends DedupStoreContract {
                 .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreException(DedupStoreUnavailableException.class)
-                .untilAsserted(() -> store.markDelivered(List.of(factId)));
+                .untilAsserted(() -> LegacyIds.markDelivered(store, List.of(factId)));
     }
 
     private static void warmUp(DedupStore store) {
-        store.delivered(List.of("warm-up"));
-        store.markDelivered(List.of("warm-up"));
+        LegacyIds.delivered(store, List.of("warm-up"));
+        LegacyIds.markDelivered(store, List.of("warm-up"));
         store.claim(Map.of("warm-up", "warm-up"));
         store.advance(Map.of("warm-up", 1L));
     }

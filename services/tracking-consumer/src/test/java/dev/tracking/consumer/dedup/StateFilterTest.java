@@ -116,7 +116,7 @@ class StateFilterTest {
     void anUnreachableStorePausesDeliveryInPauseMode() {
         StateFilter paused = new StateFilter(new UnreachableStore(), OnUnavailable.PAUSE);
 
-        assertThatThrownBy(() -> paused.alreadyDelivered(List.of("a")))
+        assertThatThrownBy(() -> paused.alreadyDelivered(List.of(key("a"))))
                 .isInstanceOf(DedupStoreUnavailableException.class);
         assertThatThrownBy(() -> paused.filter(events(dashboardViewBy(ALICE, 1))))
                 .isInstanceOf(DedupStoreUnavailableException.class);
@@ -126,10 +126,93 @@ class StateFilterTest {
     void anUnreachableStoreIsBypassedInFailOpenMode() {
         StateFilter open = new StateFilter(new UnreachableStore(), OnUnavailable.FAIL_OPEN);
 
-        assertThat(open.alreadyDelivered(List.of("a"))).isEmpty();
-        assertThat(names(open.filter(events(dashboardViewBy(ALICE, 1), teamRenamed("Acme", minutesLater(1))))))
-                .containsExactly("dashboard_viewed", "dashboard_first_view", "$groupidentify");
-        open.markDelivered(List.of("a")); // logged, not thrown: the events are already in PostHog
+        assertThat(open.alreadyDelivered(List.of(key("a")))).isEmpty();
+        StateFilter.Filtered filtered =
+                open.filter(events(dashboardViewBy(ALICE, 1), teamRenamed("Acme", minutesLater(1))));
+        assertThat(names(filtered)).containsExactly("dashboard_viewed", "dashboard_first_view", "$groupidentify");
+        // logged, not thrown: the events are already in PostHog
+        open.settle(filtered.taken(), Set.copyOf(filtered.events()), List.of(key("a")));
+    }
+
+    @Test
+    void aMilestoneRefusedByPostHogIsGivenBackToTheNextView() {
+        StateFilter.Filtered first = filter.filter(events(dashboardViewBy(ALICE, 1)));
+        PostHogEvent milestone = first.events().get(1);
+        assertThat(milestone.event()).isEqualTo("dashboard_first_view");
+
+        filter.settle(first.taken(), identitySet(milestone), List.of());
+
+        assertThat(names(filter.filter(events(dashboardViewBy(ALICE, 2)))))
+                .containsExactly("dashboard_viewed", "dashboard_first_view");
+    }
+
+    @Test
+    void anAcceptedMilestoneKeepsItsClaim() {
+        StateFilter.Filtered first = filter.filter(events(dashboardViewBy(ALICE, 1)));
+        filter.settle(first.taken(), identitySet(), List.of());
+
+        assertThat(names(filter.filter(events(dashboardViewBy(ALICE, 2))))).containsExactly("dashboard_viewed");
+    }
+
+    @Test
+    void aGroupUpdateRefusedByPostHogDoesNotBlockAnOlderOne() {
+        StateFilter.Filtered newer = filter.filter(events(teamRenamed("Acme New", minutesLater(10))));
+        filter.settle(newer.taken(), identitySet(newer.events().get(0)), List.of());
+
+        StateFilter.Filtered older = filter.filter(events(teamRenamed("Acme Old", minutesLater(5))));
+
+        assertThat(older.events()).hasSize(1);
+        assertThat(older.events().get(0).jsonText()).contains("Acme Old");
+    }
+
+    @Test
+    void aRefusedUpdateGivesItsClockBackToTheAcceptedOneOfTheSameBatch() {
+        StateFilter.Filtered batch = filter.filter(
+                events(teamRenamed("Acme Old", minutesLater(5)), teamRenamed("Acme New", minutesLater(10))));
+        assertThat(batch.events()).hasSize(2);
+        filter.settle(batch.taken(), identitySet(batch.events().get(1)), List.of());
+
+        assertThat(filter.filter(events(teamRenamed("Acme Older", minutesLater(4))))
+                        .events())
+                .as("older than the accepted update at minute 5")
+                .isEmpty();
+        assertThat(filter.filter(events(teamRenamed("Acme Between", minutesLater(7))))
+                        .events())
+                .as("newer than the accepted update at minute 5")
+                .hasSize(1);
+    }
+
+    @Test
+    void aGroupUpdateWithSomeStalePropertiesIsSentUnderAUuidOfItsOwn() {
+        filter.filter(events(subscriptionCancelled(minutesLater(20))));
+        PostHogEvent whole = groupUpdateOf(events(subscriptionStarted("team", 5, minutesLater(10))));
+
+        PostHogEvent reduced = groupUpdateOf(filter.filter(events(subscriptionStarted("team", 5, minutesLater(10))))
+                .events());
+        PostHogEvent reducedAgain =
+                groupUpdateOf(filter.filter(events(subscriptionStarted("team", 5, minutesLater(10))))
+                        .events());
+
+        assertThat(reduced.uuid()).isNotEqualTo(whole.uuid());
+        assertThat(reducedAgain.uuid()).isEqualTo(reduced.uuid());
+        assertThat(reducedAgain.jsonText()).isEqualTo(reduced.jsonText());
+    }
+
+    private static PostHogEvent groupUpdateOf(List<PostHogEvent> events) {
+        return events.stream()
+                .filter(e -> e.event().equals("$groupidentify"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static Set<PostHogEvent> identitySet(PostHogEvent... events) {
+        Set<PostHogEvent> set = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        set.addAll(List.of(events));
+        return set;
+    }
+
+    private static DedupStore.FactKey key(String name) {
+        return new DedupStore.FactKey(java.util.UUID.nameUUIDFromBytes(name.getBytes()), 0L);
     }
 
     private static List<PostHogEvent> events(SpecificRecord... facts) {
@@ -151,12 +234,22 @@ class StateFilterTest {
     /** A store whose server cannot be reached. */
     private static final class UnreachableStore implements DedupStore {
         @Override
-        public Set<String> delivered(Collection<String> factIds) {
+        public Set<FactKey> delivered(Collection<FactKey> facts) {
             throw unreachable();
         }
 
         @Override
-        public void markDelivered(Collection<String> factIds) {
+        public void markDelivered(Collection<FactKey> facts) {
+            throw unreachable();
+        }
+
+        @Override
+        public void release(Map<String, String> claims) {
+            throw unreachable();
+        }
+
+        @Override
+        public void restore(Map<String, ClockRestore> restores) {
             throw unreachable();
         }
 

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,24 +43,67 @@ class FailureClassifierTest {
 
     static Stream<Arguments> errors() {
         return Stream.of(
-                Arguments.of(new HttpTimeoutException("request timed out")),
-                Arguments.of(new ConnectException("Connection refused")),
-                Arguments.of(new IOException("HTTP/1.1 header parser received no bytes")),
-                Arguments.of(new CompletionException(new IOException("connection reset"))),
-                Arguments.of(CallNotPermittedException.createCallNotPermittedException(CircuitBreaker.ofDefaults("x"))),
-                Arguments.of(new IllegalStateException("unexpected")));
+                Arguments.of(new HttpTimeoutException("request timed out"), Verdict.RETRY),
+                Arguments.of(new ConnectException("Connection refused"), Verdict.RETRY),
+                Arguments.of(new IOException("HTTP/1.1 header parser received no bytes"), Verdict.RETRY),
+                Arguments.of(new CompletionException(new IOException("connection reset")), Verdict.RETRY),
+                Arguments.of(
+                        new UncheckedIOException(new SSLHandshakeException("PKIX path building failed")),
+                        Verdict.RETRY),
+                Arguments.of(
+                        CallNotPermittedException.createCallNotPermittedException(CircuitBreaker.ofDefaults("x")),
+                        Verdict.RETRY),
+                Arguments.of(
+                        new CompletionException(new PostHogUnavailableException("Retry-After: 600", null)),
+                        Verdict.RETRY_LATER),
+                Arguments.of(new PostHogMisconfiguredException(401, "bad key"), Verdict.MISCONFIGURED),
+                Arguments.of(new IllegalArgumentException("unsupported URI scheme"), Verdict.MISCONFIGURED),
+                Arguments.of(new IllegalStateException("a bug"), Verdict.MISCONFIGURED));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("errors")
-    void everyRequestWithoutAResponseIsRetryable(Throwable error) {
-        assertThat(FailureClassifier.classify(error)).isEqualTo(Verdict.RETRY);
-        assertThat(FailureClassifier.classify(error).isRetryable()).isTrue();
+    void classifiesARequestWithoutAResponseByItsCause(Throwable error, Verdict expected) {
+        assertThat(FailureClassifier.classify(error)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "400 with {0} -> {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "event submitted without a distinct_id | BISECT",
+                "failed to parse request: invalid uuid at line 1 column 80 | BISECT",
+                "event submitted with invalid timestamp | BISECT",
+                "request holds no event | BISECT",
+                "invalid event could not be processed | BISECT",
+                "{\"type\": \"validation_error\", \"code\": \"invalid_payload\", \"detail\": \"x\"} | BISECT",
+                "<html><head><title>400 Bad Request</title></head><body>nginx</body></html> | MISCONFIGURED",
+                "Bad Request | MISCONFIGURED",
+                "{\"message\": \"Bad Request\"} | MISCONFIGURED",
+                "'' | MISCONFIGURED",
+            })
+    void aBadRequestIsBisectedOnlyWhenPostHogItselfRefusedIt(String body, Verdict expected) {
+        assertThat(FailureClassifier.classify(new PostHogTransport.Response(400, null, body)))
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest
-    @CsvSource({"DELIVERED, false", "RETRY, true", "SPLIT, false", "BISECT, false", "MISCONFIGURED, false"})
-    void onlyRetryIsRetryable(Verdict verdict, boolean retryable) {
+    @CsvSource({"200, DELIVERED", "413, SPLIT", "503, RETRY", "401, MISCONFIGURED"})
+    void otherStatusesAreClassifiedWhateverTheBody(int status, Verdict expected) {
+        assertThat(FailureClassifier.classify(new PostHogTransport.Response(status, null, "<html>proxy</html>")))
+                .isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "DELIVERED, false",
+        "RETRY, true",
+        "RETRY_LATER, true",
+        "SPLIT, false",
+        "BISECT, false",
+        "MISCONFIGURED, false"
+    })
+    void onlyRetriesAreRetryable(Verdict verdict, boolean retryable) {
         assertThat(verdict.isRetryable()).isEqualTo(retryable);
     }
 }
