@@ -270,15 +270,27 @@ public final class FakePostHog implements AutoCloseable {
             }
             if (fault instanceof Fault.Status s) {
                 long size = drain(exchange.getRequestBody());
-                Rejection rejection = s.status() == 503
-                        ? new Rejection(503, "service_unavailable", "transient error, please retry")
-                        : new Rejection(s.status(), "scripted_fault", "scripted fault: HTTP " + s.status());
+                Rejection rejection = switch (s.status()) {
+                    case 503 -> new Rejection(503, "service_unavailable", "transient error, please retry");
+                    case 400 -> new Rejection(400, "scripted_fault", "invalid event could not be processed");
+                    default -> new Rejection(s.status(), "scripted_fault", "scripted fault: HTTP " + s.status());
+                };
                 record(
                         simple(number, receivedAt, method, path, size, s.status(), rejection.code(), fault),
                         List.of(),
                         false);
                 recorded = true;
                 reply(exchange, error(rejection, null));
+                return;
+            }
+            if (fault instanceof Fault.NotPostHog p) {
+                long size = drain(exchange.getRequestBody());
+                record(simple(number, receivedAt, method, path, size, p.status(), "not_posthog", fault), List.of(), false);
+                recorded = true;
+                byte[] page = ("<html><head><title>" + p.status() + " Bad Request</title></head><body><center><h1>"
+                                + p.status() + "</h1></center><hr><center>nginx</center></body></html>")
+                        .getBytes(StandardCharsets.UTF_8);
+                reply(exchange, new Reply(p.status(), page, null, null, "text/html"));
                 return;
             }
             if (fault instanceof Fault.RateLimited r) {

@@ -18,9 +18,20 @@ import java.util.Objects;
  */
 public sealed interface Fault {
 
-    /** Answer {@code status} (400–599) with a capture-style JSON error body; nothing is recorded. */
+    /**
+     * Answer {@code status} (400–599) with a capture-style plain-text error body (400: {@code invalid event could not
+     * be processed}, 503: {@code transient error, please retry}); nothing is recorded.
+     */
     static Fault status(int status) {
         return new Status(status);
+    }
+
+    /**
+     * Answer {@code status} (400–599) as something in front of PostHog would (a proxy, a load balancer, a wrong port):
+     * an HTML error page; nothing is recorded.
+     */
+    static Fault notPostHog(int status) {
+        return new NotPostHog(status);
     }
 
     /** Answer 429 with {@code Retry-After} in whole seconds (rounded up); nothing is recorded. */
@@ -51,6 +62,15 @@ public sealed interface Fault {
     /** Whether the request is processed and its events recorded before the client is left without a timely answer. */
     default boolean abandonsProcessedRequest() {
         return this instanceof SlowAfterProcessing || this instanceof ResetAfterProcessing;
+    }
+
+    /** See {@link Fault#notPostHog(int)}. */
+    record NotPostHog(int status) implements Fault {
+        public NotPostHog {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("a scripted status must be 400-599, got " + status);
+            }
+        }
     }
 
     /** See {@link Fault#status(int)}. */
