@@ -9,6 +9,8 @@ import dev.tracking.consumer.consume.FactPipeline;
 import dev.tracking.consumer.consume.PipelineMetrics;
 import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.decode.FactReader;
+import dev.tracking.consumer.decode.SchemasHealth;
+import dev.tracking.consumer.decode.UnknownSchemaHold;
 import dev.tracking.consumer.dedup.DedupStore;
 import dev.tracking.consumer.dedup.InMemoryDedupStore;
 import dev.tracking.consumer.dedup.RedisDedupStore;
@@ -74,6 +76,22 @@ public class PipelineConfiguration {
         HttpSchemaRegistryClient built = client.build();
         log.info("reading Confluent-framed facts with schema registry {} and single-object encoded ones", built.url());
         return ConfluentEncoding.decoder(built);
+    }
+
+    /** Records naming an unknown writer schema: how long they are held, and which are (health component schemas). */
+    @Bean
+    UnknownSchemaHold unknownSchemaHold(SchemaRegistryProperties registry, Clock clock) {
+        return new UnknownSchemaHold(registry.unknownSchemaHold(), clock);
+    }
+
+    @Bean
+    SchemasHealth schemasHealthIndicator(UnknownSchemaHold hold) {
+        return new SchemasHealth(hold);
+    }
+
+    @Bean
+    FactReader factReader(FactDecoder decoder, UnknownSchemaHold hold, Clock clock) {
+        return new FactReader(decoder, hold, clock);
     }
 
     @Bean
@@ -199,7 +217,7 @@ public class PipelineConfiguration {
 
     @Bean
     FactPipeline factPipeline(
-            FactDecoder decoder,
+            FactReader reader,
             DedupStore store,
             DedupProperties dedup,
             FactMapping mapping,
@@ -209,7 +227,7 @@ public class PipelineConfiguration {
             PostHogProperties posthog,
             Clock clock) {
         return new FactPipeline(
-                new FactReader(decoder, clock),
+                reader,
                 new StateFilter(store, dedup.onUnavailable()),
                 mapping,
                 sender,
