@@ -53,7 +53,7 @@ public class PipelineConfiguration {
     /**
      * Without a registry: Avro single-object encoding only. With one: both framings, Confluent writer schemas fetched
      * by id once each; a registry that cannot be reached throws a retryable exception (the batch is retried, nothing is
-     * dead-lettered).
+     * dead-lettered). The registry is probed first: start-up fails when it refuses us or is not a registry.
      */
     @Bean
     FactDecoder factDecoder(SchemaRegistryProperties registry) {
@@ -74,6 +74,7 @@ public class PipelineConfiguration {
             client.trustStore(tls.truststore(), tls.truststorePassword().toCharArray(), tls.truststoreType());
         }
         HttpSchemaRegistryClient built = client.build();
+        SchemaRegistryProbe.atStartUp(built);
         log.info("reading Confluent-framed facts with schema registry {} and single-object encoded ones", built.url());
         return ConfluentEncoding.decoder(built);
     }

@@ -45,9 +45,7 @@ public record SchemaRegistryProperties(
         @DefaultValue("") String password,
         @NotNull @DefaultValue("5s") Duration connectTimeout,
         @NotNull @DefaultValue("10s") Duration requestTimeout,
-
-        @NotNull @DurationMin(millis = 0) @DefaultValue("10m")
-        Duration unknownSchemaHold,
+        @NotNull @DurationMin @DefaultValue("10m") Duration unknownSchemaHold,
 
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Tls tls) {
