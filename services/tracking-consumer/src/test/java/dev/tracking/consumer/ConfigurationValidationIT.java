@@ -31,7 +31,11 @@ class ConfigurationValidationIT {
                 Arguments.of("tracking.posthog.max-request-size=50MB", "tracking.posthog.max-request-size", "50MB"),
                 Arguments.of("tracking.dedup.store=postgres", "tracking.dedup.store", "postgres"),
                 Arguments.of("tracking.topics.engagement=bad topic!", "tracking.topics.engagement", "bad topic!"),
-                Arguments.of("tracking.delivery.retry.max-attempts=0", "tracking.delivery.retry.max-attempts", "0"));
+                Arguments.of("tracking.delivery.retry.max-attempts=0", "tracking.delivery.retry.max-attempts", "0"),
+                Arguments.of( // ISO form: Boot shows the value as it converted it
+                        "tracking.schema-registry.unknown-schema-hold=PT-1M",
+                        "tracking.schema-registry.unknown-schema-hold",
+                        "PT-1M"));
     }
 
     @ParameterizedTest

@@ -23,13 +23,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The schema registry answers but refuses this service (401, as a cloud registry does for wrong credentials): the
- * consumer stops, reports consumption DOWN with the registry's answer, commits nothing and dead-letters nothing; a
- * fact it cannot read for lack of credentials is not a bad fact.
+ * The schema registry answers but refuses this service (401, as a cloud registry does for wrong credentials) after it
+ * passed the start-up check (credentials revoked while running): the consumer stops, reports consumption DOWN with the
+ * registry's answer, commits nothing and dead-letters nothing; a fact it cannot read for lack of credentials is not a
+ * bad fact. (Refused at start-up, it does not start: RegistryStartupCheckIT.)
  */
 class RegistryRefusalIT extends TrackingConsumerITSupport {
     private static final byte[] UNAUTHORIZED =
             "{\"error_code\":40101,\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NO_SUBJECTS = "[]".getBytes(StandardCharsets.UTF_8);
 
     private static HttpServer registry;
     private static final List<String> registryRequests = new CopyOnWriteArrayList<>();
@@ -41,11 +43,15 @@ class RegistryRefusalIT extends TrackingConsumerITSupport {
     static void refusingRegistry() throws IOException {
         registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         registry.createContext("/", exchange -> {
-            registryRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            String request = exchange.getRequestMethod() + " " + exchange.getRequestURI();
+            registryRequests.add(request);
+            // the start-up check passes; everything after it is refused
+            boolean startUpCheck = registryRequests.size() == 1 && request.equals("GET /subjects");
+            byte[] answer = startUpCheck ? NO_SUBJECTS : UNAUTHORIZED;
             exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-            exchange.sendResponseHeaders(401, UNAUTHORIZED.length);
+            exchange.sendResponseHeaders(startUpCheck ? 200 : 401, answer.length);
             try (OutputStream body = exchange.getResponseBody()) {
-                body.write(UNAUTHORIZED);
+                body.write(answer);
             }
         });
         registry.start();
@@ -77,7 +83,8 @@ class RegistryRefusalIT extends TrackingConsumerITSupport {
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> !container().isRunning());
 
-        assertThat(registryRequests)
+        assertThat(registryRequests.get(0)).as("the start-up check").isEqualTo("GET /subjects");
+        assertThat(registryRequests.subList(1, registryRequests.size()))
                 .isNotEmpty()
                 .allSatisfy(request -> assertThat(request).startsWith("GET /schemas/ids/"));
         assertThat(health.health().getStatus().getCode()).isEqualTo("DOWN");

@@ -50,8 +50,11 @@ import org.slf4j.LoggerFactory;
  *       Builder#connectTimeout}, default 5 s);
  *   <li>connection failures, timeouts, 5xx and 429 are retried, at most {@link Builder#maxAttempts} attempts in all
  *       (default 3) with doubling waits (default 200 ms, 400 ms, capped at 2 s); when every attempt failed it throws
- *       {@link SchemaRegistryUnavailableException}. Other answers are not retried: 404 where "absent" is a valid
- *       answer is an empty result, anything else a {@link SchemaRegistryException};
+ *       {@link SchemaRegistryUnavailableException}. Other answers are not retried: where "absent" is a valid answer,
+ *       a 404 carrying the registry's own "not found" error ({@code error_code} 404xx: 40401 subject, 40402 version,
+ *       40403 schema, 40408 no subject level) is an empty result; a 404 without one (no body, a proxy's page, the
+ *       server's generic {@code error_code} 404) means there is no registry API at the URL, a {@link
+ *       SchemaRegistryException}, as is any other refusal;
  *   <li>errors name the registry URL, the operation and the subject; credentials (basic auth, given explicitly or as
  *       the URL's user-info) are sent as an {@code Authorization} header and never appear in a message or a log;
  *   <li>TLS uses the JDK's default trust unless a trust store or an {@link SSLContext} is given.
@@ -127,10 +130,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return field(response, "id", what).asInt();
     }
 
-    /** The registry's answer, or empty when it answered 404; throws when it refused otherwise. */
+    /** The registry's answer, or empty when it answered that the thing is absent; throws when it refused otherwise. */
     private Optional<Response> found(String method, String path, String body, String what) {
         Response response = call(method, path, body, what);
         if (response.status() == 404) {
+            if (!isRegistryNotFound(response)) {
+                throw noRegistryApi(what, response);
+            }
             return Optional.empty();
         }
         if (!ok(response)) {
@@ -197,7 +203,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 schemaBody(schema),
                 what);
         if (response.status() == 404) {
-            return new CompatibilityCheck(true, List.of()); // no version yet: anything goes
+            if (!isRegistryNotFound(response)) {
+                throw noRegistryApi(what, response);
+            }
+            return new CompatibilityCheck(true, List.of()); // no subject or version yet: anything goes
         }
         if (!ok(response)) {
             throw refused(what, response);
@@ -217,6 +226,31 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         Response response = found.get();
         return Optional.of(level(response, what));
+    }
+
+    @Override
+    public void probe() {
+        String what = "the list of subjects";
+        Response response = call("GET", "/subjects", null, what);
+        if (response.status() == 404) {
+            throw noRegistryApi(what, response);
+        }
+        if (!ok(response)) {
+            throw refused(what, response);
+        }
+        JsonNode subjects;
+        try {
+            subjects = JSON.readTree(response.body());
+        } catch (JsonProcessingException e) {
+            subjects = null;
+        }
+        if (subjects == null || !subjects.isArray()) {
+            throw new SchemaRegistryException(
+                    "schema registry " + url + " answered " + what + " with " + response.status()
+                            + " but not with a list of subjects (" + shown(response) + ")" + CHECK_BASE_PATH,
+                    response.status(),
+                    -1);
+        }
     }
 
     @Override
@@ -327,19 +361,51 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private SchemaRegistryException refused(String what, Response response) {
-        int errorCode = -1;
-        try {
-            JsonNode body = JSON.readTree(response.body());
-            if (body != null && body.has("error_code")) {
-                errorCode = body.get("error_code").asInt(-1);
-            }
-        } catch (JsonProcessingException e) {
-            // not JSON: the reason is the raw body
-        }
         return new SchemaRegistryException(
                 "schema registry " + url + " refused " + what + ": " + response.status() + " " + reason(response),
                 response.status(),
-                errorCode);
+                errorCode(response));
+    }
+
+    /** The registry's {@code error_code}, or -1 when the body is not its JSON error. */
+    private static int errorCode(Response response) {
+        try {
+            JsonNode body = JSON.readTree(response.body() == null ? "" : response.body());
+            if (body != null && body.path("error_code").isInt()) {
+                return body.get("error_code").asInt();
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON
+        }
+        return -1;
+    }
+
+    /**
+     * Whether a 404 is the registry's API saying "not found": Confluent's error codes 40401 to 40499 (Apicurio's
+     * {@code ccompat} API answers the same). Confluent's server answers a path it does not serve with {@code
+     * error_code} 404, Apicurio with an empty body or a RESTEasy problem, a proxy with a page: none of those.
+     */
+    static boolean isRegistryNotFound(Response response) {
+        int code = errorCode(response);
+        return code >= 40401 && code <= 40499;
+    }
+
+    private static final String CHECK_BASE_PATH =
+            "; there is no schema registry API at this URL: check the base path (Apicurio serves it at"
+                    + " /apis/ccompat/v7) and any proxy in between";
+
+    private SchemaRegistryException noRegistryApi(String what, Response response) {
+        return new SchemaRegistryException(
+                "schema registry " + url + " answered " + what + " with 404 without the registry's 'not found' error ("
+                        + shown(response) + ")" + CHECK_BASE_PATH,
+                404,
+                errorCode(response));
+    }
+
+    /** The reason, or "empty body". */
+    private static String shown(Response response) {
+        String reason = reason(response);
+        return reason.isEmpty() ? "empty body" : reason;
     }
 
     /** The registry's {@code message}, or the start of the body when it is not the usual JSON error. */

@@ -120,6 +120,11 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     }
 
     @Override
+    public synchronized void probe() {
+        enter("the list of subjects");
+    }
+
+    @Override
     public synchronized CompatibilityLevel globalCompatibilityLevel() {
         enter("the global compatibility level");
         return globalLevel;

@@ -11,8 +11,10 @@ import org.apache.avro.Schema;
  *
  * <p>Every method either answers, or throws {@link SchemaRegistryException} (the registry refused: permanent) or
  * {@link SchemaRegistryUnavailableException} (it could not be asked: retryable). "Not found" is an answer: an empty
- * {@link Optional}. Implementations are thread-safe and do not cache; callers cache what never changes (an id's
- * schema, a registered schema's id).
+ * {@link Optional}, and only when the registry's API said so (over HTTP: a 404 with its own "not found" error code); a
+ * URL where no registry API answers is a {@link SchemaRegistryException}. Implementations are thread-safe and do not
+ * cache, "not found" included (a schema registered later, or a replica that caught up, is found on the next call);
+ * callers cache what never changes (an id's schema, a registered schema's id).
  *
  * @see HttpSchemaRegistryClient the implementation over HTTP
  * @see InMemorySchemaRegistryClient an in-process registry for tests without a server
@@ -52,6 +54,16 @@ public interface SchemaRegistryClient {
 
     /** The subject's own compatibility level ({@code GET /config/{subject}}), if one is set. */
     Optional<CompatibilityLevel> compatibilityLevel(String subject);
+
+    /**
+     * Checks that the URL, credentials and TLS settings reach a registry's API, by listing its subjects ({@code GET
+     * /subjects}): the one call every implementation serves and every account may make. For start-up checks.
+     *
+     * @throws SchemaRegistryException when it answers but refuses (401, 403), or is not a registry API (404, or an
+     *     answer that is not a list of subjects)
+     * @throws SchemaRegistryUnavailableException when it cannot be asked (see the implementation's retries)
+     */
+    void probe();
 
     /** The registry-wide default compatibility level ({@code GET /config}). */
     CompatibilityLevel globalCompatibilityLevel();

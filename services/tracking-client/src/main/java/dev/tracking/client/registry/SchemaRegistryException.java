@@ -2,8 +2,9 @@ package dev.tracking.client.registry;
 
 /**
  * The schema registry answered, and refused: an incompatible schema (409), an invalid one (422), bad credentials
- * (401/403), or another client error. Retrying the same request will not help. The message names the registry URL,
- * the operation and the subject.
+ * (401/403), or another client error; or what answered is no registry API (a 404 without the registry's own "not
+ * found" error: a wrong base path, a proxy). Retrying the same request will not help. The message names the registry
+ * URL, the operation and the subject.
  */
 public class SchemaRegistryException extends RuntimeException {
     private final int status;

@@ -35,14 +35,18 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Failures:
  *
  * <ul>
- *   <li>{@link UndecodableFactException} (permanent: dead-letter the record), its {@link
- *       UndecodableFactException#writerSchema()} {@code registry-id:<id>}: the framing is wrong, the registry has no
- *       schema with that id, the schema is not Avro or not a fact type of the catalogue, the current class cannot read
- *       it, or the body is corrupt;
+ *   <li>{@link UnknownWriterSchemaException}, {@link UndecodableFactException#writerSchema()} {@code
+ *       registry-id:<id>}: the registry answered that it has no schema with that id (Confluent error 40403). It may
+ *       have one later (registered late, a replica catching up), so "not found" is not cached: the next value with
+ *       that id asks again;
+ *   <li>{@link UndecodableFactException} (permanent: dead-letter the record), with {@code registry-id:<id>} when the
+ *       framing names one: the framing is wrong, the schema is not Avro or not a fact type of the catalogue, the
+ *       current class cannot read it, or the body is corrupt;
  *   <li>{@link SchemaRegistryUnavailableException} (retryable: retry the batch later, never dead-letter): the registry
  *       could not be asked for an id not seen before;
- *   <li>{@link SchemaRegistryException} (neither: the registry refused the request, e.g. 401 for wrong credentials; a
- *       configuration problem, not a bad record).
+ *   <li>{@link SchemaRegistryException} (neither: the registry refused the request, e.g. 401 for wrong credentials,
+ *       or a 404 without its "not found" error because the URL is not its API; a configuration problem, not a bad
+ *       record).
  * </ul>
  *
  * Thread-safe.
@@ -124,7 +128,7 @@ public final class ConfluentDecoder implements FactDecoder {
     }
 
     private static String reference(int id) {
-        return "registry-id:" + id;
+        return WriterSchemaReference.registryId(id);
     }
 
     private Resolved resolve(int id) {
@@ -135,12 +139,11 @@ public final class ConfluentDecoder implements FactDecoder {
         // outside computeIfAbsent: the HTTP call must not hold a map lock; a racing thread may fetch the same id once
         Optional<String> text = registry.schemaById(id);
         if (text.isEmpty()) {
-            // not cached: the schema may be registered later (or the registry was switched); each record asks again
-            throw new UndecodableFactException(
+            // not cached: the schema may be registered later (or a replica catch up); each record asks again
+            throw new UnknownWriterSchemaException(
                     "unknown writer schema " + reference(id) + ": schema registry " + registry.url()
-                            + " has no schema with this id",
-                    reference(id),
-                    null);
+                            + " has no schema with this id (yet)",
+                    reference(id));
         }
         resolved = resolve(id, text.get());
         Resolved raced = byId.putIfAbsent(id, resolved);

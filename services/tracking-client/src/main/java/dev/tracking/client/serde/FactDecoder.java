@@ -8,6 +8,10 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public interface FactDecoder {
 
-    /** @throws UndecodableFactException when the bytes are not a fact this decoder can read */
+    /**
+     * @throws UnknownWriterSchemaException when the bytes are well framed but name a writer schema this decoder does not
+     *     know (yet)
+     * @throws UndecodableFactException when the bytes are not a fact this decoder can read
+     */
     SpecificRecord decode(String topic, byte[] value);
 }

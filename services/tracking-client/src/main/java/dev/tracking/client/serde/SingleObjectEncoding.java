@@ -22,7 +22,9 @@ import org.apache.avro.specific.SpecificRecordBase;
  * schema registry is configured.
  *
  * <p>The decoder knows every released version of every fact schema ({@link SchemaHistory}), so a fact written by an
- * older publisher is read into the current class with Avro schema resolution.
+ * older publisher is read into the current class with Avro schema resolution. A fingerprint it does not know (a
+ * publisher with a newer schemas jar) is an {@link UnknownWriterSchemaException}; bytes that are not a well-formed
+ * header and body are a plain {@link UndecodableFactException}.
  */
 public final class SingleObjectEncoding {
     static final byte MARKER_0 = (byte) 0xC3;
@@ -109,17 +111,14 @@ public final class SingleObjectEncoding {
                         null,
                         null);
             }
-            long fingerprint = 0;
-            for (int i = 7; i >= 0; i--) {
-                fingerprint = (fingerprint << 8) | (value[2 + i] & 0xFF);
-            }
+            long fingerprint = fingerprint(value);
             SpecificDatumReader<SpecificRecord> reader = readers.get(fingerprint);
-            String reference = String.format("fingerprint:%016x", fingerprint);
+            String reference = WriterSchemaReference.fingerprint(fingerprint);
             if (reader == null) {
-                throw new UndecodableFactException(
-                        "unknown writer schema " + reference + " (not a released version of any fact schema)",
-                        reference,
-                        null);
+                throw new UnknownWriterSchemaException(
+                        "unknown writer schema " + reference
+                                + " (not a released version of any fact schema in this schemas jar; a newer one?)",
+                        reference);
             }
             BinaryDecoder decoder =
                     DecoderFactory.get().binaryDecoder(value, HEADER_LENGTH, value.length - HEADER_LENGTH, REUSE.get());
@@ -139,6 +138,15 @@ public final class SingleObjectEncoding {
                         "corrupt Avro body for writer schema " + reference + ": " + e, reference, e);
             }
         }
+    }
+
+    /** The little-endian fingerprint of a value with a whole header. */
+    static long fingerprint(byte[] value) {
+        long fingerprint = 0;
+        for (int i = 7; i >= 0; i--) {
+            fingerprint = (fingerprint << 8) | (value[2 + i] & 0xFF);
+        }
+        return fingerprint;
     }
 
     static String prefix(byte[] value) {

@@ -2,7 +2,8 @@ package dev.tracking.client.serde;
 
 /**
  * The bytes of a record are not a readable fact: unknown framing, unknown writer schema, or a corrupt body. Permanent:
- * retrying cannot help, the record belongs in the dead-letter topic.
+ * retrying cannot help, the record belongs in the dead-letter topic; except for the subclass {@link
+ * UnknownWriterSchemaException}, which a later attempt may overcome.
  */
 public class UndecodableFactException extends RuntimeException {
     private final String writerSchema;
@@ -16,7 +17,7 @@ public class UndecodableFactException extends RuntimeException {
         this.writerSchema = writerSchema;
     }
 
-    /** The writer schema reference found in the bytes (fingerprint {@code 0x...} or registry id), or null. */
+    /** The writer schema reference found in the bytes ({@link WriterSchemaReference}), or null. */
     public String writerSchema() {
         return writerSchema;
     }

@@ -19,9 +19,12 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Flow;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class HttpSchemaRegistryClientTest {
     private static final URI REGISTRY = URI.create("http://127.0.0.1:8081/apis/ccompat/v7");
@@ -151,6 +154,107 @@ class HttpSchemaRegistryClientTest {
         assertThat(client.compatibilityLevel(SUBJECT)).isEmpty();
         assertThat(client.testCompatibility(SUBJECT, SubscriptionStarted.getClassSchema()))
                 .isEqualTo(new SchemaRegistryClient.CompatibilityCheck(true, List.of()));
+    }
+
+    /** 404 bodies that do not come from a registry's API: the request went to the wrong place. */
+    static Stream<String> notFoundBodiesOfNoRegistryApi() {
+        return Stream.of(
+                "", // Apicurio 3.3.3 for a path below /apis/ccompat that it does not serve (e.g. .../v6/...)
+                "<html><body><h1>404 Not Found</h1></body></html>", // a proxy or another web server
+                "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}", // Confluent (Jetty) for an unknown path
+                "{\"detail\":\"NotFoundException: RESTEASY003210: Could not find resource for full path:"
+                        + " http://127.0.0.1:8080/schemas/ids/9\",\"status\":404,\"name\":\"NotFoundException\"}");
+        // the last: Apicurio 3.3.3 when the URL lacks /apis/ccompat/v7
+    }
+
+    @ParameterizedTest
+    @MethodSource("notFoundBodiesOfNoRegistryApi")
+    void aNotFoundWithoutTheRegistrysNotFoundErrorMeansThereIsNoRegistryApiAtTheUrl(String body) {
+        transport.answer(404, body);
+        HttpSchemaRegistryClient client = client(REGISTRY);
+
+        assertThatThrownBy(() -> client.schemaById(9))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.status()).isEqualTo(404))
+                .hasMessageStartingWith("schema registry " + REGISTRY + " answered the schema with id 9 with 404")
+                .hasMessageContaining("check the base path");
+        assertThat(transport.requests).as("not retried").hasSize(1);
+    }
+
+    @Test
+    void subjectLookupsAndCompatibilityChecksTellAMissingEndpointFromAnAbsentSubject() {
+        HttpSchemaRegistryClient client = client(REGISTRY);
+        Schema schema = SubscriptionStarted.getClassSchema();
+        transport
+                .answer(404, "")
+                .answer(404, "")
+                .answer(404, "")
+                .answer(404, "")
+                .answer(404, "");
+
+        assertThatThrownBy(() -> client.lookup(SUBJECT, schema)).isInstanceOf(SchemaRegistryException.class);
+        assertThatThrownBy(() -> client.versions(SUBJECT)).isInstanceOf(SchemaRegistryException.class);
+        assertThatThrownBy(() -> client.version(SUBJECT, 1)).isInstanceOf(SchemaRegistryException.class);
+        assertThatThrownBy(() -> client.compatibilityLevel(SUBJECT)).isInstanceOf(SchemaRegistryException.class);
+        assertThatThrownBy(() -> client.testCompatibility(SUBJECT, schema))
+                .as("not 'compatible because the subject has no version'")
+                .isInstanceOf(SchemaRegistryException.class);
+    }
+
+    @Test
+    void anUnknownIdIsAskedForAgainNextTime() {
+        transport
+                .answer(404, "{\"message\":\"Schema 9 not found.\",\"error_code\":40403}") // Apicurio's body
+                .answer(200, "{\"schema\":\"\\\"string\\\"\"}");
+        HttpSchemaRegistryClient client = client(REGISTRY);
+
+        assertThat(client.schemaById(9)).isEmpty();
+        assertThat(client.schemaById(9)).as("registered meanwhile").hasValue("\"string\"");
+        assertThat(transport.requests).hasSize(2);
+    }
+
+    @Test
+    void probeListsSubjectsWithTheCredentials() {
+        transport.answer(200, "[\"facts.subscriptions-value\"]");
+
+        client(URI.create("https://svc:secret@registry.example/apis/ccompat/v7"))
+                .probe();
+
+        HttpRequest request = transport.requests.get(0);
+        assertThat(request.method()).isEqualTo("GET");
+        assertThat(request.uri()).hasToString("https://registry.example/apis/ccompat/v7/subjects");
+        assertThat(request.headers().firstValue("Authorization")).isPresent();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "404|{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}|check the base path",
+                "404|''|empty body",
+                "401|{\"error_code\":40101,\"message\":\"Unauthorized\"}|refused the list of subjects: 401 Unauthorized",
+                "403|{\"error_code\":40301,\"message\":\"User cannot access the resource.\"}|403",
+                "200|<html><title>Sign in</title></html>|not with a list of subjects"
+            })
+    void probeRefusesWhatIsNotARegistryThatLetsUsIn(int status, String body, String explanation) {
+        transport.answer(status, body);
+        HttpSchemaRegistryClient client = client(REGISTRY);
+
+        assertThatThrownBy(client::probe)
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.status()).isEqualTo(status))
+                .hasMessageStartingWith("schema registry " + REGISTRY + " ")
+                .hasMessageContaining(explanation);
+    }
+
+    @Test
+    void probeOfAnUnreachableRegistryIsUnavailable() {
+        assertThatThrownBy(() -> client(REGISTRY).probe())
+                .isInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessageContaining("the list of subjects");
+        assertThat(transport.requests).hasSize(3);
     }
 
     @Test

@@ -112,14 +112,36 @@ class ConfluentEncodingTest {
     }
 
     @Test
-    void unknownSchemaIdIsUndecodableWithTheIdAsWriterSchema() {
+    void anIdTheRegistryDoesNotKnowIsAnUnknownWriterSchemaNamedByTheId() {
         byte[] value = HEX.parseHex("00000003E7" + "04");
 
-        UndecodableFactException e =
-                catchThrowableOfType(UndecodableFactException.class, () -> decoder.decode(TOPIC, value));
+        UnknownWriterSchemaException e =
+                catchThrowableOfType(UnknownWriterSchemaException.class, () -> decoder.decode(TOPIC, value));
 
         assertThat(e.writerSchema()).isEqualTo("registry-id:999");
         assertThat(e).hasMessageContaining("unknown writer schema registry-id:999");
+    }
+
+    @Test
+    void anIdUnknownAtFirstIsReadOnceTheSchemaIsRegistered() {
+        byte[] value = HEX.parseHex(ACME_TEAM_12_SEATS_WITH_ID_42);
+        assertThatThrownBy(() -> decoder.decode(TOPIC, value)).isInstanceOf(UnknownWriterSchemaException.class);
+
+        registry.register(TOPIC + "-dev.tracking.facts.SubscriptionStarted", SubscriptionStarted.getClassSchema());
+
+        assertThat(decoder.decode(TOPIC, value)).isEqualTo(acmeOnTeamPlanWithTwelveSeats());
+        assertThat(registry.requests())
+                .as("asked again: 'not found' is not cached")
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aKnownIdWithACorruptBodyIsUndecodableNotUnknown() {
+        encoder.encode(TOPIC, acmeOnTeamPlanWithTwelveSeats());
+
+        assertThatThrownBy(() -> decoder.decode(TOPIC, HEX.parseHex("000000002A" + "FEFFFFFF0F" + "6531")))
+                .isInstanceOf(UndecodableFactException.class)
+                .isNotInstanceOf(UnknownWriterSchemaException.class);
     }
 
     @Test

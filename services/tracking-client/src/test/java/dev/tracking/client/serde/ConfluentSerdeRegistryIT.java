@@ -199,11 +199,11 @@ class ConfluentSerdeRegistryIT {
     }
 
     @Test
-    void anIdTheRegistryDoesNotKnowIsUndecodableWithTheIdInTheWriterSchema() {
+    void anIdTheRegistryDoesNotKnowIsAnUnknownWriterSchemaWithTheIdInTheWriterSchema() {
         byte[] value = java.util.HexFormat.of().parseHex("000F12433F" + "02"); // schema id 0x0F12433F
 
-        UndecodableFactException e = catchThrowableOfType(
-                UndecodableFactException.class,
+        UnknownWriterSchemaException e = catchThrowableOfType(
+                UnknownWriterSchemaException.class,
                 () -> ConfluentEncoding.decoder(registry()).decode("t", value));
 
         assertThat(e.writerSchema()).isEqualTo("registry-id:" + 0x0F12433F);

@@ -182,20 +182,20 @@ class SingleObjectEncodingTest {
     }
 
     @Test
-    void unknownFingerprintIsUndecodableAndNamed() {
+    void unknownFingerprintIsAnUnknownWriterSchemaNamedByTheFingerprint() {
         byte[] bytes = encoder.encode(TOPIC, githubConnected());
         byte[] fingerprint = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, (byte) 0x88}; // little-endian
         System.arraycopy(fingerprint, 0, bytes, 2, 8);
 
-        UndecodableFactException e =
-                catchThrowableOfType(UndecodableFactException.class, () -> decoder.decode(TOPIC, bytes));
+        UnknownWriterSchemaException e =
+                catchThrowableOfType(UnknownWriterSchemaException.class, () -> decoder.decode(TOPIC, bytes));
 
         assertThat(e.writerSchema()).isEqualTo("fingerprint:8807060504030201");
         assertThat(e).hasMessageContaining("fingerprint:8807060504030201").hasMessageContaining("unknown");
     }
 
     @Test
-    void factWrittenWithAnUnreleasedSchemaIsUndecodableByTheReleasedDecoder() throws IOException {
+    void factWrittenWithASchemaNewerThanTheSchemasJarIsAnUnknownWriterSchema() throws IOException {
         Schema unreleased = without(IntegrationConnected.getClassSchema(), "member_count");
         GenericRecord record = new GenericData.Record(unreleased);
         unreleased.getFields().forEach(f -> record.put(f.pos(), null));
@@ -210,7 +210,9 @@ class SingleObjectEncodingTest {
         String reference = String.format("fingerprint:%016x", SchemaNormalization.parsingFingerprint64(unreleased));
 
         assertThatThrownBy(() -> decoder.decode(TOPIC, bytes))
-                .isInstanceOf(UndecodableFactException.class)
+                .isInstanceOfSatisfying(
+                        UnknownWriterSchemaException.class,
+                        e -> assertThat(e.writerSchema()).isEqualTo(reference))
                 .hasMessageContaining(reference);
     }
 
@@ -250,6 +252,7 @@ class SingleObjectEncodingTest {
     void corruptValueIsUndecodable(byte[] value, String reason) {
         assertThatThrownBy(() -> decoder.decode(TOPIC, value))
                 .isInstanceOf(UndecodableFactException.class)
+                .isNotInstanceOf(UnknownWriterSchemaException.class)
                 .hasMessageContaining(reason);
     }
 

@@ -10,6 +10,8 @@ import dev.tracking.consumer.consume.PartitionControl;
 import dev.tracking.consumer.consume.PipelineMetrics;
 import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.decode.FactReader;
+import dev.tracking.consumer.decode.SchemasHealth;
+import dev.tracking.consumer.decode.UnknownSchemaHold;
 import dev.tracking.consumer.dedup.DedupStore;
 import dev.tracking.consumer.dedup.InMemoryDedupStore;
 import dev.tracking.consumer.dedup.RedisDedupStore;
@@ -60,7 +62,7 @@ public class PipelineConfiguration {
     /**
      * Without a registry: Avro single-object encoding only. With one: both framings, Confluent writer schemas fetched
      * by id once each; a registry that cannot be reached throws a retryable exception (the batch is retried, nothing is
-     * dead-lettered).
+     * dead-lettered). The registry is probed first: start-up fails when it refuses us or is not a registry.
      */
     @Bean
     FactDecoder factDecoder(SchemaRegistryProperties registry) {
@@ -81,8 +83,25 @@ public class PipelineConfiguration {
             client.trustStore(tls.truststore(), tls.truststorePassword().toCharArray(), tls.truststoreType());
         }
         HttpSchemaRegistryClient built = client.build();
+        SchemaRegistryProbe.atStartUp(built);
         log.info("reading Confluent-framed facts with schema registry {} and single-object encoded ones", built.url());
         return ConfluentEncoding.decoder(built);
+    }
+
+    /** Records naming an unknown writer schema: how long they are held, and which are (health component schemas). */
+    @Bean
+    UnknownSchemaHold unknownSchemaHold(SchemaRegistryProperties registry, Clock clock) {
+        return new UnknownSchemaHold(registry.unknownSchemaHold(), clock);
+    }
+
+    @Bean
+    SchemasHealth schemasHealthIndicator(UnknownSchemaHold hold) {
+        return new SchemasHealth(hold);
+    }
+
+    @Bean
+    FactReader factReader(FactDecoder decoder, UnknownSchemaHold hold, Clock clock) {
+        return new FactReader(decoder, hold, clock);
     }
 
     @Bean
@@ -213,7 +232,7 @@ public class PipelineConfiguration {
 
     @Bean
     FactPipeline factPipeline(
-            FactDecoder decoder,
+            FactReader reader,
             DedupStore store,
             DedupProperties dedup,
             FactMapping mapping,
@@ -234,7 +253,7 @@ public class PipelineConfiguration {
                     + " spring.kafka.consumer.properties.max.poll.interval.ms");
         }
         return new FactPipeline(
-                new FactReader(decoder, clock),
+                reader,
                 new StateFilter(store, dedup.onUnavailable()),
                 mapping,
                 sender,

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,7 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * The schema registry the consumer resolves Confluent-framed facts with ({@code tracking.schema-registry.*}). Without a
  * URL the consumer reads Avro single-object encoding only (the embedded default, writer schemas from the schemas jar);
  * with one it reads both framings, fetching each writer schema once by its id. A registry that cannot be reached never
- * dead-letters a record: the batch is retried until it answers.
+ * dead-letters a record: the batch is retried until it answers. A registry that answers but refuses (401, 403), or a URL
+ * where no registry API answers, stops start-up (it is probed then) or consumption. A writer schema nobody knows yet
+ * (an id the registry answers "not found" for, a fingerprint not in the schemas jar) holds its records back for {@code
+ * unknown-schema-hold} before they are dead-lettered.
  *
  * @param url base URL of the registry's Confluent REST API, e.g. {@code http://127.0.0.1:8081} (Confluent, Karapace,
  *     Redpanda) or {@code http://127.0.0.1:8080/apis/ccompat/v7} (Apicurio); empty means no registry. A user-info part
@@ -25,6 +29,11 @@ import org.springframework.validation.annotation.Validated;
  * @param password basic-auth password (the API secret); never logged
  * @param connectTimeout time allowed to open a connection to the registry
  * @param requestTimeout time allowed for one registry request, from sending to the answer
+ * @param unknownSchemaHold how long records naming an unknown writer schema (registry id or single-object fingerprint,
+ *     with or without a registry) are held and retried, counted from the first such record, before they are
+ *     dead-lettered as {@code decode}; covers a schema registered just after its first records, a registry replica
+ *     catching up, a producer deployed with a newer schemas jar before the consumer. Their partition waits meanwhile.
+ *     {@code 0} dead-letters them at once
  * @param retry in-place retries of one registry request before the batch is handed back to the container
  * @param tls trust settings for an {@code https} registry
  */
@@ -36,6 +45,8 @@ public record SchemaRegistryProperties(
         @DefaultValue("") String password,
         @NotNull @DefaultValue("5s") Duration connectTimeout,
         @NotNull @DefaultValue("10s") Duration requestTimeout,
+        @NotNull @DurationMin @DefaultValue("10m") Duration unknownSchemaHold,
+
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Tls tls) {
 
@@ -106,6 +117,7 @@ public record SchemaRegistryProperties(
                 ? String.valueOf(url)
                 : url.toString().replace(url.getRawUserInfo() + "@", "***@");
         return "SchemaRegistryProperties[url=" + shown + ", username=" + username + ", connectTimeout=" + connectTimeout
-                + ", requestTimeout=" + requestTimeout + ", retry=" + retry + ", tls=" + tls + "]";
+                + ", requestTimeout=" + requestTimeout + ", unknownSchemaHold=" + unknownSchemaHold + ", retry=" + retry
+                + ", tls=" + tls + "]";
     }
 }
