@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracking.client.serde.FactDecoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
 import dev.tracking.consumer.deadletter.DeadLetterHeaders;
+import dev.tracking.facts.DashboardViewed;
 import dev.tracking.facts.SubscriptionStarted;
+import dev.tracking.facts.TeamProfileUpdated;
 import dev.tracking.schemas.Facts;
 import dev.tracking.testkit.fixtures.FactFixtures;
 import dev.tracking.testkit.posthog.CapturedEvent;
@@ -162,6 +164,101 @@ class DeliveryFaultsIT extends TrackingConsumerITSupport {
         assertNothingCountedTwice();
     }
 
+    @Test
+    void twoPoisonEventsOneInEachHalfAreDeadLetteredAndTheRestDelivered() {
+        posthog.faults()
+                .rejectEventsWhere(
+                        event -> event.path("properties").path("plan").asText().startsWith("poison"));
+        // one team: one partition, one request of eight events, a poison event in each half
+        List<SpecificRecordBase> all = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String plan = i == 1 || i == 6 ? "poison-" + i : "plan-" + i;
+            all.add(new SubscriptionStarted(
+                    FactFixtures.factId("halves-" + i),
+                    FactFixtures.minutesLater(i),
+                    "halves-team",
+                    null,
+                    null,
+                    plan,
+                    i + 1));
+        }
+        publish(all.toArray(SpecificRecordBase[]::new));
+        List<SpecificRecordBase> good = List.of(all.get(0), all.get(2), all.get(3), all.get(4), all.get(5), all.get(7));
+
+        awaitUuids("every event of the six good facts arrived", uuidsOf(good));
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = awaitDeadLetters(all, 2);
+
+        assertThat(deadLetters)
+                .extracting(record -> Facts.eventId(DECODER.decode(record.topic(), record.value())))
+                .containsExactlyInAnyOrder(Facts.eventId(all.get(1)), Facts.eventId(all.get(6)));
+        assertThat(deadLetters)
+                .allSatisfy(record ->
+                        assertThat(header(record, DeadLetterHeaders.CATEGORY)).isEqualTo("rejected-by-posthog"));
+        assertNothingCountedTwice();
+    }
+
+    @Test
+    void aGroupUpdateRefusedByPostHogDoesNotBlockAnOlderOne() {
+        posthog.faults()
+                .rejectEventsWhere(event -> event.path("properties")
+                        .path("$group_set")
+                        .path("name")
+                        .asText()
+                        .equals("Refused Name"));
+        TeamProfileUpdated refused = new TeamProfileUpdated(
+                FactFixtures.factId("refused-update"),
+                FactFixtures.minutesLater(10),
+                "refusal-team",
+                null,
+                null,
+                "Refused Name",
+                5);
+        publish(refused);
+        awaitDeadLetters(List.of(refused), 1);
+
+        TeamProfileUpdated older = new TeamProfileUpdated(
+                FactFixtures.factId("older-update"),
+                FactFixtures.minutesLater(5),
+                "refusal-team",
+                null,
+                null,
+                "Older Name",
+                4);
+        publish(older);
+
+        awaitUuids("the older update arrived: the refused newer one did not make it stale", uuidsOf(List.of(older)));
+        assertThat(posthog.eventsNamed("$groupidentify"))
+                .filteredOn(
+                        event -> event.properties().path("$group_key").asText().equals("refusal-team"))
+                .singleElement()
+                .satisfies(event -> assertThat(event.properties()
+                                .path("$group_set")
+                                .path("name")
+                                .asText())
+                        .isEqualTo("Older Name"));
+    }
+
+    @Test
+    void aFirstViewRefusedByPostHogLeavesTheMilestoneToTheNextView() {
+        DashboardViewed first = new DashboardViewed(
+                FactFixtures.factId("refused-first-view"), FactFixtures.minutesLater(1), "view-team", "viewer", null);
+        posthog.faults()
+                .rejectEventsWhere(event -> event.path("event").asText().equals("dashboard_first_view")
+                        && event.path("timestamp").asText().startsWith("2026-03-02T09:01"));
+        publish(first);
+        awaitDeadLetters(List.of(first), 1);
+
+        DashboardViewed second = new DashboardViewed(
+                FactFixtures.factId("second-view"), FactFixtures.minutesLater(2), "view-team", "viewer", null);
+        publish(second);
+
+        awaitUuids("the second view and its milestone arrived", uuidsOf(List.of(second)));
+        assertThat(posthog.eventsNamed("dashboard_first_view"))
+                .filteredOn(event -> event.distinctId().equals("viewer"))
+                .singleElement()
+                .satisfies(event -> assertThat(event.timestamp()).startsWith("2026-03-02T09:02"));
+    }
+
     private void assertNothingCountedTwice() {
         assertThat(posthog.unexplainedDuplicates())
                 .as("events PostHog would count twice")
@@ -169,14 +266,14 @@ class DeliveryFaultsIT extends TrackingConsumerITSupport {
     }
 
     /** Dead letters of these facts only (other tests share the topics). */
-    private List<ConsumerRecord<byte[], byte[]>> deadLettersOf(List<SpecificRecordBase> facts) {
+    private List<ConsumerRecord<byte[], byte[]>> deadLettersOf(List<? extends SpecificRecordBase> facts) {
         Set<String> ids = facts.stream().map(Facts::eventId).collect(Collectors.toSet());
         return readAllNow(deadLetterTopics()).stream()
                 .filter(record -> ids.contains(Facts.eventId(DECODER.decode(record.topic(), record.value()))))
                 .toList();
     }
 
-    private List<ConsumerRecord<byte[], byte[]>> awaitDeadLetters(List<SpecificRecordBase> facts, int count) {
+    private List<ConsumerRecord<byte[], byte[]>> awaitDeadLetters(List<? extends SpecificRecordBase> facts, int count) {
         org.awaitility.Awaitility.await("dead letters of this scenario")
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> deadLettersOf(facts).size() >= count);

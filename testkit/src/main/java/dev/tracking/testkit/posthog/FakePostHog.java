@@ -285,7 +285,10 @@ public final class FakePostHog implements AutoCloseable {
             }
             if (fault instanceof Fault.NotPostHog p) {
                 long size = drain(exchange.getRequestBody());
-                record(simple(number, receivedAt, method, path, size, p.status(), "not_posthog", fault), List.of(), false);
+                record(
+                        simple(number, receivedAt, method, path, size, p.status(), "not_posthog", fault),
+                        List.of(),
+                        false);
                 recorded = true;
                 byte[] page = ("<html><head><title>" + p.status() + " Bad Request</title></head><body><center><h1>"
                                 + p.status() + "</h1></center><hr><center>nginx</center></body></html>")

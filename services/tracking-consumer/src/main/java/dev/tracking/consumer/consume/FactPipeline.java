@@ -7,6 +7,7 @@ import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.deadletter.FactRejectedException;
 import dev.tracking.consumer.deadletter.FailureCategory;
 import dev.tracking.consumer.decode.FactReader;
+import dev.tracking.consumer.decode.WriterSchemaPendingException;
 import dev.tracking.consumer.dedup.DedupStore.FactKey;
 import dev.tracking.consumer.dedup.DedupStoreUnavailableException;
 import dev.tracking.consumer.dedup.StateFilter;
@@ -206,7 +207,8 @@ public final class FactPipeline {
                             Facts.occurredAt(item.fact).toEpochMilli());
                 } catch (FactRejectedException e) {
                     item.rejection = e;
-                } catch (SchemaRegistryUnavailableException e) {
+                } catch (SchemaRegistryUnavailableException | WriterSchemaPendingException e) {
+                    // the record is fine; its schema cannot be resolved yet: the partition waits for it
                     partition.endAt(i, e);
                 } catch (SchemaRegistryException e) {
                     partition.endAt(i, e);
