@@ -4,6 +4,7 @@ import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.deadletter.FactRejectedException;
 import dev.tracking.consumer.deadletter.FailureCategory;
 import dev.tracking.consumer.decode.FactReader;
+import dev.tracking.consumer.dedup.DedupStore.FactKey;
 import dev.tracking.consumer.dedup.StateFilter;
 import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
 import dev.tracking.consumer.delivery.PostHogSender;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
@@ -86,6 +88,10 @@ public final class FactPipeline {
 
         String factId() {
             return Facts.eventId(fact);
+        }
+
+        FactKey key() {
+            return new FactKey(UUID.fromString(factId()), Facts.occurredAt(fact).toEpochMilli());
         }
     }
 
@@ -181,14 +187,14 @@ public final class FactPipeline {
             }
         }
 
-        List<String> deliveredIds = new ArrayList<>();
+        List<FactKey> deliveredIds = new ArrayList<>();
         Instant now = clock.instant();
         for (Work work : fresh) {
             TopicPartition partition = new TopicPartition(work.record.topic(), work.record.partition());
             // a partition with nothing to send (every event filtered out) is done too
             Instant doneAt = byPartition.containsKey(partition) ? acknowledged.get(partition) : now;
             if (doneAt != null && !rejectedFacts.contains(work) && !work.events.isEmpty()) {
-                deliveredIds.add(work.factId());
+                deliveredIds.add(work.key());
                 metrics.latency(Duration.between(Facts.occurredAt(work.fact), doneAt));
             }
         }
@@ -206,12 +212,12 @@ public final class FactPipeline {
 
     /** Drops facts delivered before and repeats of a fact earlier in this batch. */
     private List<Work> withoutDuplicates(List<Work> facts) {
-        Set<String> before =
-                state.alreadyDelivered(facts.stream().map(Work::factId).collect(Collectors.toSet()));
+        Set<FactKey> before =
+                state.alreadyDelivered(facts.stream().map(Work::key).collect(Collectors.toSet()));
         Set<String> seen = new HashSet<>();
         List<Work> fresh = new ArrayList<>(facts.size());
         for (Work work : facts) {
-            if (before.contains(work.factId()) || !seen.add(work.factId())) {
+            if (before.contains(work.key()) || !seen.add(work.factId())) {
                 metrics.duplicates.increment();
             } else {
                 fresh.add(work);

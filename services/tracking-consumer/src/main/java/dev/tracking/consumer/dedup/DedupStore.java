@@ -3,37 +3,64 @@ package dev.tracking.consumer.dedup;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * Remembers which facts were delivered (for a window) and keeps the durable state mapping needs. Every operation works
- * on a whole batch at once, so a remote store answers a poll in one round trip. Implementations are thread-safe and
- * throw {@link DedupStoreUnavailableException} when the store cannot be reached.
+ * Remembers which facts were delivered (for a window) and keeps the durable state mapping needs: milestone claims and
+ * group-property clocks. Every operation works on a whole batch at once, so a remote store answers a poll in one round
+ * trip (or one per shard). Implementations are thread-safe and throw {@link DedupStoreUnavailableException} when the
+ * store cannot be reached or refuses a write.
+ *
+ * <p>State is changed only for what PostHog accepted: the pipeline claims and advances before sending (so that two
+ * updates in flight are ordered), and {@link #release releases} claims and {@link #restore restores} clocks of events
+ * that were then refused or dead-lettered.
  */
 public interface DedupStore extends AutoCloseable {
 
-    /** Of {@code factIds}, those delivered within the window. */
-    Set<String> delivered(Collection<String> factIds);
+    /**
+     * A fact as the store remembers it. A re-published fact repeats both (FactPublisher pins them on the caller's
+     * record), so a store may bucket ids by {@code occurredAt}.
+     *
+     * @param eventId the fact's {@code event_id} (validated to be a UUID before it gets here)
+     * @param occurredAtMillis the fact's {@code occurred_at}, epoch milliseconds
+     */
+    record FactKey(UUID eventId, long occurredAtMillis) {}
 
-    /** Remembers {@code factIds} as delivered for the window. */
-    void markDelivered(Collection<String> factIds);
+    /**
+     * Undoes one {@link #advance}: if the key's clock is still {@code expected}, it becomes {@code replacement}, or is
+     * removed when {@code replacement} is null; a clock moved on by someone else is left alone.
+     */
+    record ClockRestore(long expected, Long replacement) {}
+
+    /** Of {@code facts}, those delivered within the window. */
+    Set<FactKey> delivered(Collection<FactKey> facts);
+
+    /** Remembers {@code facts} as delivered for (at least) the window, counted from now. */
+    void markDelivered(Collection<FactKey> facts);
 
     /**
      * Claims each key for a fact unless it is already held, and returns the holder of each key afterwards: a milestone
      * (such as {@code dashboard_first_view} of one user) is sent only by the fact that holds its key, so a re-delivered
-     * first fact still sends it and a later one never does. Claims do not expire.
+     * first fact still sends it and a later one never does.
      *
      * @param claims key to the fact id that would claim it
      * @return key to the fact id holding it
      */
     Map<String, String> claim(Map<String, String> claims);
 
+    /** Releases each key held by the given fact id (a key held by another fact is left alone). */
+    void release(Map<String, String> claims);
+
     /**
      * Raises the clock of each key to the given time if that is later, and returns each key's clock from before the
-     * call (keys never seen are absent). Used to drop a group update older than one already applied.
+     * call (keys never seen are absent).
      *
      * @param clocks key to epoch milliseconds
      */
     Map<String, Long> advance(Map<String, Long> clocks);
+
+    /** Applies each {@link ClockRestore} atomically per key. */
+    void restore(Map<String, ClockRestore> restores);
 
     /** Where the state lives, for logs and health: {@code memory} or the Redis address. */
     String description();

@@ -45,13 +45,13 @@ public final class StateFilter {
         this.onUnavailable = onUnavailable;
     }
 
-    /** Of {@code factIds}, those delivered before. */
-    public Set<String> alreadyDelivered(Collection<String> factIds) {
-        if (factIds.isEmpty()) {
+    /** Of {@code facts}, those delivered before. */
+    public Set<DedupStore.FactKey> alreadyDelivered(Collection<DedupStore.FactKey> facts) {
+        if (facts.isEmpty()) {
             return Set.of();
         }
         try {
-            return store.delivered(factIds);
+            return store.delivered(facts);
         } catch (DedupStoreUnavailableException e) {
             return failOpen(e, Set.of());
         }
@@ -124,17 +124,17 @@ public final class StateFilter {
      * Remembers delivered facts. A failure is logged, not thrown: the events are already in PostHog and the offsets
      * will be committed, so the only cost is that a fact published again later would not be recognised.
      */
-    public void markDelivered(Collection<String> factIds) {
-        if (factIds.isEmpty()) {
+    public void markDelivered(Collection<DedupStore.FactKey> facts) {
+        if (facts.isEmpty()) {
             return;
         }
         try {
-            store.markDelivered(factIds);
+            store.markDelivered(facts);
         } catch (DedupStoreUnavailableException e) {
             if (shouldWarn()) {
                 log.warn(
                         "could not remember {} delivered facts in {}: {}",
-                        factIds.size(),
+                        facts.size(),
                         store.description(),
                         e.getMessage());
             }

@@ -23,10 +23,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
 class StateFilterTest {
+    private static final DedupStore.FactKey SOME_FACT =
+            new DedupStore.FactKey(UUID.fromString("00000000-0000-4000-8000-00000000000a"), 0L);
     private final InMemoryDedupStore store = new InMemoryDedupStore(Duration.ofDays(7), 10_000, Clock.systemUTC());
     private final StateFilter filter = new StateFilter(store, OnUnavailable.PAUSE);
 
@@ -116,7 +119,7 @@ class StateFilterTest {
     void anUnreachableStorePausesDeliveryInPauseMode() {
         StateFilter paused = new StateFilter(new UnreachableStore(), OnUnavailable.PAUSE);
 
-        assertThatThrownBy(() -> paused.alreadyDelivered(List.of("a")))
+        assertThatThrownBy(() -> paused.alreadyDelivered(List.of(SOME_FACT)))
                 .isInstanceOf(DedupStoreUnavailableException.class);
         assertThatThrownBy(() -> paused.filter(events(dashboardViewBy(ALICE, 1))))
                 .isInstanceOf(DedupStoreUnavailableException.class);
@@ -126,10 +129,10 @@ class StateFilterTest {
     void anUnreachableStoreIsBypassedInFailOpenMode() {
         StateFilter open = new StateFilter(new UnreachableStore(), OnUnavailable.FAIL_OPEN);
 
-        assertThat(open.alreadyDelivered(List.of("a"))).isEmpty();
+        assertThat(open.alreadyDelivered(List.of(SOME_FACT))).isEmpty();
         assertThat(names(open.filter(events(dashboardViewBy(ALICE, 1), teamRenamed("Acme", minutesLater(1))))))
                 .containsExactly("dashboard_viewed", "dashboard_first_view", "$groupidentify");
-        open.markDelivered(List.of("a")); // logged, not thrown: the events are already in PostHog
+        open.markDelivered(List.of(SOME_FACT)); // logged, not thrown: the events are already in PostHog
     }
 
     private static List<PostHogEvent> events(SpecificRecord... facts) {
@@ -151,12 +154,12 @@ class StateFilterTest {
     /** A store whose server cannot be reached. */
     private static final class UnreachableStore implements DedupStore {
         @Override
-        public Set<String> delivered(Collection<String> factIds) {
+        public Set<FactKey> delivered(Collection<FactKey> facts) {
             throw unreachable();
         }
 
         @Override
-        public void markDelivered(Collection<String> factIds) {
+        public void markDelivered(Collection<FactKey> facts) {
             throw unreachable();
         }
 
@@ -166,7 +169,17 @@ class StateFilterTest {
         }
 
         @Override
+        public void release(Map<String, String> claims) {
+            throw unreachable();
+        }
+
+        @Override
         public Map<String, Long> advance(Map<String, Long> clocks) {
+            throw unreachable();
+        }
+
+        @Override
+        public void restore(Map<String, ClockRestore> restores) {
             throw unreachable();
         }
 
