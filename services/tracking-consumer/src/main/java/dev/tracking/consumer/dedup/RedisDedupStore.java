@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * The production store: state in Redis (one server, or a Redis Cluster), shared by every instance of the consumer
  * group and kept across restarts. Needs Redis 7.0 or newer (its scripts declare flags).
  *
- * <p><b>Memory.</b> A delivered fact costs about 24 bytes of Redis memory: its 16-byte id is a field of a small
+ * <p><b>Memory.</b> A delivered fact costs about 25 bytes of Redis memory (measured by {@code RedisDedupStoreMemoryIT}): its 16-byte id is a field of a small
  * listpack-encoded hash of the facts of one hour of {@code occurred_at}, and the hashes expire whole (key layout and
  * how the number of hashes per hour is chosen: {@link RedisKeyLayout}). One lookup per fact: {@code HEXISTS} on the one
  * hash its id and hour name.
@@ -73,11 +73,13 @@ import org.slf4j.LoggerFactory;
  * allkeys-*} policy (which may evict claims and clocks).
  *
  * <p><b>Commands.</b> Every key carries one of {@code shards} hash tags, and each operation sends at most one command
- * per shard its keys fall in: an {@code EVALSHA} of a Lua script that loops over that shard's keys, which also keeps
+ * per shard its keys fall in (a mark also counts its facts in the meta hash of each hour they happened in): an {@code
+ * EVALSHA} of a Lua script that loops over that shard's keys, which also keeps
  * each claim (set-if-absent then read the holder), clock (compare-and-raise) and their undo atomic. All of them go out
  * at once over one multiplexed connection (in a cluster, one per node) and are awaited together. A script missing
- * from Redis' cache (after a restart or a failover) is sent once more with {@code EVAL}. Marking the facts of an hour
- * this instance has not seen within the last minute first reads the hour's meta hash (one more round trip).
+ * from Redis' cache (after a restart or a failover) is sent once more with {@code EVAL}. An instance trusts an hour's
+ * number of buckets for a minute; facts of an hour it does not know cost one round trip more (a lookup reads the
+ * number first; a mark reads or decides it first).
  *
  * <p><b>Failures.</b> Every failure (connection refused, no answer within {@code tracking.dedup.redis.timeout}, an
  * error reply such as OOM) surfaces as {@link DedupStoreUnavailableException} naming the operation and the Redis

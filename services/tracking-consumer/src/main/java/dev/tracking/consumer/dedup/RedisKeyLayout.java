@@ -146,8 +146,8 @@ final class RedisKeyLayout {
      * shard, at most {@value #MAX_BUCKETS}. The nearest hours follow the traffic of the day; taking the largest makes
      * room for growth, and for an hour still filling while a new one starts (partitions are not in step). With no
      * count at all (the first hour a store ever marks, or after a day without facts) it is one bucket per shard: at a
-     * high rate that hour's buckets outgrow the listpack and Redis converts them to hash tables (correct, about four
-     * times the memory, for that hour only).
+     * high rate that hour's buckets outgrow the listpack and Redis converts them to hash tables (correct, about 82
+     * instead of 24 bytes per fact, for that hour only).
      */
     int bucketsFor(long[] counts) {
         long basis = 0;
