@@ -37,11 +37,14 @@ public final class RedisServer implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
 
     private final Path executable;
+    private final boolean clusterNode;
     private final ChildProcess process;
     private int port;
+    private int busPort;
 
-    private RedisServer(Path executable) {
+    private RedisServer(Path executable, boolean clusterNode) {
         this.executable = executable;
+        this.clusterNode = clusterNode;
         this.process = new ChildProcess(RedisServer.class, "redis-server", STOP_TIMEOUT);
     }
 
@@ -73,8 +76,21 @@ public final class RedisServer implements AutoCloseable {
     public static RedisServer start() {
         Path executable = executable()
                 .orElseThrow(() -> new IllegalStateException("redis-server is not installed; " + INSTALL_HINT));
-        RedisServer server = new RedisServer(executable);
-        server.process.launchOnFreePorts(START_ATTEMPTS, () -> server.launch(ChildProcess.freePort()));
+        RedisServer server = new RedisServer(executable, false);
+        server.process.launchOnFreePorts(START_ATTEMPTS, () -> server.launch(ChildProcess.freePort(), 0));
+        return server;
+    }
+
+    /**
+     * Starts a server with {@code cluster-enabled yes} on a free port, its cluster bus on another free port, and waits
+     * until it answers; {@link RedisCluster} joins such nodes into a cluster.
+     */
+    static RedisServer startClusterNode() {
+        Path executable = executable()
+                .orElseThrow(() -> new IllegalStateException("redis-server is not installed; " + INSTALL_HINT));
+        RedisServer server = new RedisServer(executable, true);
+        server.process.launchOnFreePorts(
+                START_ATTEMPTS, () -> server.launch(ChildProcess.freePort(), ChildProcess.freePort()));
         return server;
     }
 
@@ -94,6 +110,11 @@ public final class RedisServer implements AutoCloseable {
     /** The port, stable across {@link #restartOnSamePort()}. */
     public synchronized int port() {
         return port;
+    }
+
+    /** The cluster bus port of a cluster node; 0 for a standalone server. */
+    public synchronized int busPort() {
+        return busPort;
     }
 
     /** {@code redis://127.0.0.1:<port>}. */
@@ -132,7 +153,7 @@ public final class RedisServer implements AutoCloseable {
      */
     public synchronized void restartOnSamePort() {
         stop();
-        launch(port);
+        launch(port, busPort);
     }
 
     /** Stops the process and deletes its work directory. */
@@ -146,9 +167,9 @@ public final class RedisServer implements AutoCloseable {
         return "RedisServer[" + uri() + ", " + process + "]";
     }
 
-    private void launch(int port) {
+    private void launch(int port, int busPort) {
         Path workDir = process.workDir();
-        ProcessBuilder builder = new ProcessBuilder(
+        List<String> command = new ArrayList<>(List.of(
                 executable.toString(),
                 "--port",
                 Integer.toString(port),
@@ -165,9 +186,26 @@ public final class RedisServer implements AutoCloseable {
                 "--loglevel",
                 "warning",
                 "--logfile",
-                "");
-        process.start(builder, workDir.resolve("redis-" + port + ".log"), port);
+                ""));
+        if (clusterNode) {
+            command.addAll(List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-port",
+                    Integer.toString(busPort),
+                    "--cluster-config-file",
+                    "nodes-" + port + ".conf",
+                    "--cluster-node-timeout",
+                    "2000"));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (clusterNode) {
+            process.start(builder, workDir.resolve("redis-" + port + ".log"), port, busPort);
+        } else {
+            process.start(builder, workDir.resolve("redis-" + port + ".log"), port);
+        }
         this.port = port;
+        this.busPort = busPort;
         // up, and it is our process that answers: INFO reports its process id
         process.awaitReady(port, STARTUP_TIMEOUT, Duration.ofMillis(20), pid -> {
             String expectedPid = "process_id:" + pid;
@@ -180,7 +218,11 @@ public final class RedisServer implements AutoCloseable {
         });
     }
 
-    /** Sends one command in RESP and returns a simple-string or bulk-string reply. */
+    /**
+     * Sends one command in RESP and returns a simple-string, integer or bulk-string reply.
+     *
+     * @throws IOException when it cannot talk to the server, or the server answers with an error (in the message)
+     */
     static String command(int port, Duration timeout, String... args) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), (int) timeout.toMillis());
@@ -209,6 +251,12 @@ public final class RedisServer implements AutoCloseable {
                 }
                 byte[] body = in.readNBytes(length + 2);
                 return new String(body, 0, length, StandardCharsets.UTF_8);
+            }
+            if (line.startsWith(":")) {
+                return line.substring(1);
+            }
+            if (line.startsWith("-")) {
+                throw new IOException("Redis answered " + args[0] + " with " + line.substring(1));
             }
             throw new IOException("unexpected Redis reply: " + line);
         }

@@ -1,10 +1,12 @@
 package dev.tracking.consumer.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -50,16 +52,42 @@ public record DedupProperties(
         FAIL_OPEN
     }
 
-    /** @param maxEntries most fact ids remembered; the oldest are forgotten first */
+    /**
+     * @param maxEntries most fact ids remembered (about 28 bytes of heap each at the default), and most milestone
+     *     claims and group clocks; the oldest are forgotten first
+     */
     public record Memory(@Min(1000) @DefaultValue("1000000") int maxEntries) {}
 
+    /** How the Redis store reaches Redis. */
+    public enum Mode {
+        /** One server (or a primary with replicas behind one address): {@code url} names it. */
+        STANDALONE,
+        /** Redis Cluster: {@code url} lists seed nodes, the client discovers the rest. */
+        CLUSTER
+    }
+
     /**
-     * @param url Redis URL, {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS
-     * @param timeout time allowed for one Redis command
-     * @param keyPrefix prefix of every key this service writes
+     * @param url Redis URL, {@code redis://[[user:]password@]host[:port][/db]} or {@code rediss://} for TLS; in
+     *     cluster mode a comma-separated list of seed nodes, {@code redis://host1:port,redis://host2:port}
+     * @param mode {@code standalone} or {@code cluster}
+     * @param timeout time allowed for one operation of the store (all its Redis commands)
+     * @param keyPrefix prefix of every key this service writes (no braces: the store adds a cluster hash tag)
+     * @param shards hash-tag groups every key is spread over (one Redis command per group an operation touches);
+     *     at least the number of cluster masters. Changing it forgets what the store remembered
+     * @param stateTtl how long a milestone claim or group clock is kept after the last fact that touched it
      */
     public record Redis(
-            @NotNull @DefaultValue("redis://127.0.0.1:6379") URI url,
+            @NotNull @DefaultValue("redis://127.0.0.1:6379") List<URI> url,
+            @NotNull @DefaultValue("standalone") Mode mode,
             @NotNull @DefaultValue("2s") Duration timeout,
-            @NotNull @DefaultValue("tracking:") String keyPrefix) {}
+            @NotNull @DefaultValue("tracking:") String keyPrefix,
+            @Min(1) @Max(1024) @DefaultValue("16") int shards,
+            @NotNull @DefaultValue("400d") Duration stateTtl) {
+
+        /** A standalone Redis at {@code url} with the other settings at their defaults. */
+        public static Redis standalone(URI url) {
+            return new Redis(
+                    List.of(url), Mode.STANDALONE, Duration.ofSeconds(2), "tracking:", 16, Duration.ofDays(400));
+        }
+    }
 }

@@ -1,74 +1,91 @@
 package dev.tracking.consumer.dedup;
 
 import dev.tracking.consumer.config.DedupProperties;
+import dev.tracking.consumer.config.DedupProperties.Mode;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production store: state in a standalone Redis (not Redis Cluster: every operation is one multi-key command),
- * shared by every instance of the consumer group and kept across restarts.
+ * The production store: state in Redis (one server, or a Redis Cluster), shared by every instance of the consumer
+ * group and kept across restarts. Needs Redis 7.0 or newer (its scripts declare flags).
  *
- * <p>Key layout, under the configured prefix ({@code tracking:} by default):
+ * <p><b>Memory.</b> A delivered fact costs about 25 bytes of Redis memory (measured by {@code RedisDedupStoreMemoryIT}): its 16-byte id is a field of a small
+ * listpack-encoded hash of the facts of one hour of {@code occurred_at}, and the hashes expire whole (key layout and
+ * how the number of hashes per hour is chosen: {@link RedisKeyLayout}). One lookup per fact: {@code HEXISTS} on the one
+ * hash its id and hour name.
  *
- * <ul>
- *   <li>{@code <prefix>delivered:<factId>} = {@code "1"} with a TTL of the window (the smallest value: about 126
- *       bytes of Redis memory per id were measured with 36-character ids, so size Redis for rate x window);
- *   <li>{@code <prefix>once:<key>} = id of the fact holding the milestone claim, no TTL;
- *   <li>{@code <prefix>clock:<key>} = epoch milliseconds of the last applied group update, no TTL.
- * </ul>
+ * <p><b>How long things are kept.</b> Every write to a hash of delivered facts sets its expiry to the window from now,
+ * so a fact is remembered for at least the window after it was marked, even one that happened long before (a
+ * backfill). An hour's meta hash (its number of buckets and count of marks) lives a day longer than its last
+ * bucket. Milestone claims and group clocks expire {@code state-ttl} (400 days by default) after the last fact that
+ * claimed or advanced them. Everything the store writes has an expiry, so a {@code volatile-*} eviction policy can make
+ * room in a full Redis: {@code volatile-ttl}, recommended, evicts the hashes of delivered facts nearest to expiry
+ * first, which only weakens the de-duplication of old facts (PostHog's own merge of identical events still applies),
+ * and claims and clocks last.
  *
- * Claims and clocks never expire, so Redis must not evict keys without a TTL ({@code maxmemory-policy} {@code
- * noeviction} or one of the {@code volatile-*} policies). Keys and values are binary-safe UTF-8: any character is
- * fine, including the 0x1F separator of group clock keys.
+ * <p><b>A full Redis.</b> Under {@code noeviction} a full Redis refuses writes (OOM error replies) and still answers
+ * reads: {@link #delivered} works, {@link #markDelivered}, {@link #claim} and {@link #advance} fail at once with
+ * {@link DedupStoreUnavailableException} (the pipeline then applies {@code tracking.dedup.on-unavailable}, pause or
+ * fail-open, until expiring hashes make room), {@link #release} and {@link #restore} still work (they only shrink or
+ * overwrite). The store warns at connect time when the policy is {@code noeviction} with a memory limit, or an {@code
+ * allkeys-*} policy (which may evict claims and clocks).
  *
- * <p><b>One round trip per operation.</b> Each operation is exactly one Redis command over one multiplexed,
- * thread-safe connection: {@link #delivered} is one {@code MGET} (one command and one reply, unlike one {@code EXISTS}
- * per id, and a multi-key {@code EXISTS} only returns a count); {@link #markDelivered}, {@link #claim} and
- * {@link #advance} are one {@code EVALSHA} each of a Lua script that loops over all keys of the batch, which also makes
- * each claim (set-if-absent then read the holder) and each clock (compare-and-raise) atomic. A script missing from
- * Redis' cache (after a Redis restart) is sent once more with {@code EVAL}.
+ * <p><b>Commands.</b> Every key carries one of {@code shards} hash tags, and each operation sends at most one command
+ * per shard its keys fall in (a mark also counts its facts in the meta hash of each hour they happened in): an {@code
+ * EVALSHA} of a Lua script that loops over that shard's keys, which also keeps
+ * each claim (set-if-absent then read the holder), clock (compare-and-raise) and their undo atomic. All of them go out
+ * at once over one multiplexed connection (in a cluster, one per node) and are awaited together. A script missing
+ * from Redis' cache (after a restart or a failover) is sent once more with {@code EVAL}. An instance trusts an hour's
+ * number of buckets for a minute; facts of an hour it does not know cost one round trip more (a lookup reads the
+ * number first; a mark reads or decides it first).
  *
  * <p><b>Failures.</b> Every failure (connection refused, no answer within {@code tracking.dedup.redis.timeout}, an
- * error reply) surfaces as {@link DedupStoreUnavailableException} naming the operation and the Redis address, and no
- * operation waits longer than the timeout. While the connection is down, commands are rejected at once instead of
- * queueing; Lettuce reconnects in the background (retrying every second at most), and the store works again without
- * being re-created.
+ * error reply such as OOM) surfaces as {@link DedupStoreUnavailableException} naming the operation and the Redis
+ * address, and no operation waits longer than the timeout. While the connection is down, commands are rejected at
+ * once instead of queueing; Lettuce reconnects in the background (retrying every second at most), and the store works
+ * again without being re-created.
  *
  * <p><b>Start-up without Redis.</b> {@link #connect} does not fail when Redis is unreachable (refused, unknown host,
  * no answer): it logs a warning and returns a store whose operations throw {@link DedupStoreUnavailableException}
@@ -84,89 +101,52 @@ import org.slf4j.LoggerFactory;
 public final class RedisDedupStore implements DedupStore {
     private static final Logger log = LoggerFactory.getLogger(RedisDedupStore.class);
     private static final String URL_PROPERTY = "tracking.dedup.redis.url";
+    /** How long this instance trusts an hour's number of buckets before reading it again. */
+    private static final long HOUR_CACHE_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** How much longer than its buckets an hour's meta hash is kept. */
+    private static final Duration HOUR_MARGIN = Duration.ofDays(1);
 
-    private static final Script MARK_DELIVERED = new Script("""
-            for i = 1, #KEYS do
-              redis.call('SET', KEYS[i], '1', 'PX', ARGV[1])
-            end
-            return #KEYS
-            """);
-    private static final Script CLAIM = new Script("""
-            local holders = {}
-            for i = 1, #KEYS do
-              local holder = redis.call('GET', KEYS[i])
-              if not holder then
-                redis.call('SET', KEYS[i], ARGV[i])
-                holder = ARGV[i]
-              end
-              holders[i] = holder
-            end
-            return holders
-            """);
-    private static final Script RELEASE = new Script("""
-            for i = 1, #KEYS do
-              if redis.call('GET', KEYS[i]) == ARGV[i] then
-                redis.call('DEL', KEYS[i])
-              end
-            end
-            return #KEYS
-            """);
-    private static final Script RESTORE = new Script("""
-            for i = 1, #KEYS do
-              if redis.call('GET', KEYS[i]) == ARGV[2 * i - 1] then
-                if ARGV[2 * i] == '' then
-                  redis.call('DEL', KEYS[i])
-                else
-                  redis.call('SET', KEYS[i], ARGV[2 * i])
-                end
-              end
-            end
-            return #KEYS
-            """);
-    // An absent clock is returned as false, which Redis turns into a nil element (a nil would end the Lua array).
-    private static final Script ADVANCE = new Script("""
-            local previous = {}
-            for i = 1, #KEYS do
-              local before = redis.call('GET', KEYS[i])
-              if not before or tonumber(ARGV[i]) > tonumber(before) then
-                redis.call('SET', KEYS[i], ARGV[i])
-              end
-              previous[i] = before
-            end
-            return previous
-            """);
+    private static final byte[] ONE = bytes("1");
+    private static final byte[] EMPTY = new byte[0];
 
     private final ClientResources resources;
-    private final RedisClient client;
-    private final RedisURI uri;
+    private final AbstractRedisClient client;
+    private final Supplier<CompletableFuture<Connected>> connector;
     private final String address;
     private final Duration timeout;
-    private final String windowMillis;
-    private final String deliveredPrefix;
-    private final String oncePrefix;
-    private final String clockPrefix;
+    private final RedisKeyLayout layout;
+    private final byte[] windowMillis;
+    private final byte[] hourTtlMillis;
+    private final byte[] stateTtlMillis;
+    private final Map<Long, KnownHour> hours = new ConcurrentHashMap<>();
 
     // guarded by this: the current connection attempt, or the connection once made (Lettuce then reconnects it)
-    private CompletableFuture<StatefulRedisConnection<String, String>> connection;
+    private CompletableFuture<Connected> connection;
     private boolean closed;
+
+    /** A connection and its commands, to one server or to a cluster. */
+    private record Connected(
+            StatefulConnection<byte[], byte[]> connection, RedisClusterAsyncCommands<byte[], byte[]> commands) {}
+
+    /** An hour's number of buckets, as read from Redis, trusted until {@code validUntilNanos}. */
+    private record KnownHour(int buckets, long validUntilNanos) {}
 
     private RedisDedupStore(
             ClientResources resources,
-            RedisClient client,
-            RedisURI uri,
+            AbstractRedisClient client,
+            Supplier<CompletableFuture<Connected>> connector,
             String address,
-            Duration timeout,
-            Duration window,
-            String keyPrefix) {
+            DedupProperties.Redis settings,
+            Duration window) {
         this.resources = resources;
         this.client = client;
-        this.uri = uri;
         this.address = address;
-        this.timeout = timeout;
-        this.windowMillis = Long.toString(window.toMillis());
-        this.deliveredPrefix = keyPrefix + "delivered:";
-        this.oncePrefix = keyPrefix + "once:";
-        this.clockPrefix = keyPrefix + "clock:";
+        this.timeout = settings.timeout();
+        this.layout = new RedisKeyLayout(settings.keyPrefix(), settings.shards());
+        this.windowMillis = bytes(Long.toString(window.toMillis()));
+        this.hourTtlMillis = bytes(Long.toString(window.plus(HOUR_MARGIN).toMillis()));
+        this.stateTtlMillis = bytes(Long.toString(settings.stateTtl().toMillis()));
+        this.connector = connector;
         this.connection = connectAsync();
     }
 
@@ -174,50 +154,69 @@ public final class RedisDedupStore implements DedupStore {
      * Creates the store and tries to connect, waiting at most {@code settings.timeout()}; see the class comment for
      * what happens when Redis is unreachable.
      *
-     * @param settings URL ({@code redis://[[user:]password@]host[:port][/db]}, {@code rediss://} for TLS), timeout
-     *     of one operation, key prefix
-     * @param window how long a delivered fact id is remembered
-     * @throws IllegalArgumentException when the URL is not a Redis URL, or the timeout or window is not positive
+     * @param settings URL(s) and mode, timeout of one operation, key prefix, shards, TTL of claims and clocks
+     * @param window how long a delivered fact is remembered after it was marked
+     * @throws IllegalArgumentException when a setting is invalid (the message names it, its value without password, and
+     *     what is valid)
      * @throws IllegalStateException when Redis answers but refuses the connection (authentication, database index)
      */
     public static RedisDedupStore connect(DedupProperties.Redis settings, Duration window) {
-        String address = address(settings.url());
-        if (settings.timeout().isNegative() || settings.timeout().isZero()) {
-            throw new IllegalArgumentException(
-                    "tracking.dedup.redis.timeout=" + settings.timeout() + " must be positive, such as 2s");
-        }
-        if (window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("tracking.dedup.window=" + window + " must be positive, such as 7d");
-        }
-        RedisURI uri;
-        try {
-            uri = RedisURI.create(settings.url());
-        } catch (RuntimeException e) {
-            // Lettuce's message may quote the URL, password included: keep only its class
-            throw new IllegalArgumentException(URL_PROPERTY + "=" + address
-                    + " is not a Redis URL (expected redis://[[user:]password@]host[:port][/db] or rediss://...): "
-                    + e.getClass().getSimpleName());
-        }
-        uri.setTimeout(settings.timeout());
+        List<RedisURI> uris = validate(settings, window);
+        String address = describe(settings);
         ClientResources resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(
                         Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(settings.timeout())
-                        .tcpNoDelay(true)
-                        .keepAlive(true)
-                        .build())
-                .build());
-        RedisDedupStore store =
-                new RedisDedupStore(resources, client, uri, address, settings.timeout(), window, settings.keyPrefix());
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(settings.timeout())
+                .tcpNoDelay(true)
+                .keepAlive(true)
+                .build();
+        RedisDedupStore store;
+        if (settings.mode() == Mode.CLUSTER) {
+            RedisClusterClient client = RedisClusterClient.create(resources, uris);
+            client.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                    .socketOptions(socket)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(Duration.ofMinutes(1))
+                            .build())
+                    .build());
+            store = new RedisDedupStore(
+                    resources,
+                    client,
+                    // the topology first: connectAsync does not read it by itself (connect() does)
+                    () -> client.refreshPartitionsAsync()
+                            .toCompletableFuture()
+                            .thenCompose(topology -> client.connectAsync(ByteArrayCodec.INSTANCE))
+                            .thenApply(c -> new Connected(c, c.async())),
+                    address,
+                    settings,
+                    window);
+        } else {
+            RedisClient client = RedisClient.create(resources);
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                    .socketOptions(socket)
+                    .build());
+            RedisURI uri = uris.get(0);
+            store = new RedisDedupStore(
+                    resources,
+                    client,
+                    () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri)
+                            .toCompletableFuture()
+                            .thenApply(c -> new Connected(c, c.async())),
+                    address,
+                    settings,
+                    window);
+        }
         store.awaitFirstConnection();
         return store;
     }
@@ -227,16 +226,11 @@ public final class RedisDedupStore implements DedupStore {
         if (facts.isEmpty()) {
             return Set.of();
         }
-        List<FactKey> ordered = List.copyOf(facts);
-        String[] keys = keys(deliveredPrefix, ordered);
-        List<KeyValue<String, String>> values = execute("delivered", keys.length, redis -> redis.mget(keys));
-        Set<FactKey> delivered = new HashSet<>();
-        for (int i = 0; i < keys.length; i++) {
-            if (values.get(i).hasValue()) {
-                delivered.add(ordered.get(i));
-            }
-        }
-        return delivered;
+        Map<Long, List<FactKey>> byHour = byHour(facts);
+        return execute(
+                "delivered",
+                facts.size(),
+                redis -> bucketsOf(redis, byHour.keySet()).thenCompose(buckets -> lookUp(redis, byHour, buckets)));
     }
 
     @Override
@@ -244,41 +238,8 @@ public final class RedisDedupStore implements DedupStore {
         if (facts.isEmpty()) {
             return;
         }
-        String[] keys = keys(deliveredPrefix, facts);
-        this.<Long>script("markDelivered", MARK_DELIVERED, ScriptOutputType.INTEGER, keys, windowMillis);
-    }
-
-    @Override
-    public void release(Map<String, String> claims) {
-        if (claims.isEmpty()) {
-            return;
-        }
-        String[] keys = new String[claims.size()];
-        String[] factIds = new String[claims.size()];
-        int i = 0;
-        for (Map.Entry<String, String> claim : claims.entrySet()) {
-            keys[i] = oncePrefix + claim.getKey();
-            factIds[i++] = claim.getValue();
-        }
-        this.<Long>script("release", RELEASE, ScriptOutputType.INTEGER, keys, factIds);
-    }
-
-    @Override
-    public void restore(Map<String, ClockRestore> restores) {
-        if (restores.isEmpty()) {
-            return;
-        }
-        String[] keys = new String[restores.size()];
-        String[] args = new String[restores.size() * 2];
-        int i = 0;
-        for (Map.Entry<String, ClockRestore> restore : restores.entrySet()) {
-            keys[i] = clockPrefix + restore.getKey();
-            args[2 * i] = Long.toString(restore.getValue().expected());
-            Long replacement = restore.getValue().replacement();
-            args[2 * i + 1] = replacement == null ? "" : Long.toString(replacement);
-            i++;
-        }
-        this.<Long>script("restore", RESTORE, ScriptOutputType.INTEGER, keys, args);
+        Map<Long, List<FactKey>> byHour = byHour(facts);
+        execute("markDelivered", facts.size(), redis -> mark(redis, byHour));
     }
 
     @Override
@@ -286,19 +247,29 @@ public final class RedisDedupStore implements DedupStore {
         if (claims.isEmpty()) {
             return Map.of();
         }
-        String[] keys = new String[claims.size()];
-        String[] factIds = new String[claims.size()];
-        int i = 0;
-        for (Map.Entry<String, String> claim : claims.entrySet()) {
-            keys[i] = oncePrefix + claim.getKey();
-            factIds[i++] = claim.getValue();
+        return execute(
+                "claim",
+                claims.size(),
+                redis -> perShard(claims, layout::claimKey, (keys, factIds) -> claimShard(redis, keys, factIds))
+                        .thenApply(RedisDedupStore::holders));
+    }
+
+    @Override
+    public void release(Map<String, String> claims) {
+        if (claims.isEmpty()) {
+            return;
         }
-        List<Object> holders = script("claim", CLAIM, ScriptOutputType.MULTI, keys, factIds);
-        Map<String, String> result = new HashMap<>();
-        for (int k = 0; k < keys.length; k++) {
-            result.put(keys[k].substring(oncePrefix.length()), (String) holders.get(k));
-        }
-        return result;
+        execute(
+                "release",
+                claims.size(),
+                redis -> perShard(
+                        claims,
+                        layout::claimKey,
+                        (keys, factIds) -> RedisScripts.RELEASE.<Long>run(
+                                redis,
+                                ScriptOutputType.INTEGER,
+                                keys,
+                                factIds.stream().map(RedisDedupStore::bytes).toList())));
     }
 
     @Override
@@ -306,25 +277,25 @@ public final class RedisDedupStore implements DedupStore {
         if (clocks.isEmpty()) {
             return Map.of();
         }
-        String[] keys = new String[clocks.size()];
-        String[] millis = new String[clocks.size()];
-        int i = 0;
-        for (Map.Entry<String, Long> clock : clocks.entrySet()) {
-            keys[i] = clockPrefix + clock.getKey();
-            millis[i++] = Long.toString(clock.getValue());
-        }
-        List<Object> previous = script("advance", ADVANCE, ScriptOutputType.MULTI, keys, millis);
-        Map<String, Long> result = new HashMap<>();
-        for (int k = 0; k < keys.length; k++) {
-            Object before = previous.get(k);
-            if (before != null) {
-                result.put(keys[k].substring(clockPrefix.length()), Long.parseLong((String) before));
-            }
-        }
-        return result;
+        return execute(
+                "advance",
+                clocks.size(),
+                redis -> perShard(clocks, layout::clockKey, (keys, millis) -> advanceShard(redis, keys, millis))
+                        .thenApply(RedisDedupStore::previousClocks));
     }
 
-    /** The Redis address without user info, such as {@code redis://redis.internal:6379/2}. */
+    @Override
+    public void restore(Map<String, ClockRestore> restores) {
+        if (restores.isEmpty()) {
+            return;
+        }
+        execute(
+                "restore",
+                restores.size(),
+                redis -> perShard(restores, layout::clockKey, (keys, values) -> restoreShard(redis, keys, values)));
+    }
+
+    /** The Redis address without user info, such as {@code redis://redis.internal:6379/2}; a cluster's seeds. */
     @Override
     public String description() {
         return address;
@@ -332,7 +303,7 @@ public final class RedisDedupStore implements DedupStore {
 
     @Override
     public void close() {
-        CompletableFuture<StatefulRedisConnection<String, String>> current;
+        CompletableFuture<Connected> current;
         synchronized (this) {
             if (closed) {
                 return;
@@ -342,7 +313,7 @@ public final class RedisDedupStore implements DedupStore {
         }
         current.cancel(false);
         if (current.isDone() && !current.isCompletedExceptionally()) {
-            current.join().close();
+            current.join().connection().close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -353,24 +324,345 @@ public final class RedisDedupStore implements DedupStore {
         return "RedisDedupStore[" + address + "]";
     }
 
-    private <T> T script(String operation, Script script, ScriptOutputType type, String[] keys, String... args) {
-        return execute(
-                operation,
-                keys.length,
-                redis -> redis.<T>evalsha(script.sha1, type, keys, args)
-                        .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
-                                ? redis.eval(script.body, type, keys, args)
-                                : CompletableFuture.failedFuture(e)));
+    /**
+     * What to warn about a Redis with this eviction policy and memory limit ({@code CONFIG GET maxmemory-policy,
+     * maxmemory}), or nothing when it suits the store.
+     */
+    static Optional<String> memoryPolicyWarning(String policy, long maxmemory) {
+        if (policy.startsWith("allkeys-")) {
+            return Optional.of(
+                    "maxmemory-policy=" + policy + " may evict milestone claims and group clocks (a milestone"
+                            + " could be sent twice, a stale group update applied); use volatile-ttl");
+        }
+        if (policy.equals("noeviction") && maxmemory > 0) {
+            return Optional.of("maxmemory-policy=noeviction: once Redis is full it refuses writes, and the consumer"
+                    + " applies tracking.dedup.on-unavailable to every batch with a milestone or group update until"
+                    + " expiring keys make room; use volatile-ttl, which evicts the oldest delivered facts first");
+        }
+        return Optional.empty();
     }
 
-    /** Runs one command, waiting for a connection and the answer together at most the timeout. */
+    /** The facts by the hour of their {@code occurred_at}. */
+    private static Map<Long, List<FactKey>> byHour(Collection<FactKey> facts) {
+        Map<Long, List<FactKey>> byHour = new HashMap<>();
+        for (FactKey fact : facts) {
+            byHour.computeIfAbsent(RedisKeyLayout.hourOf(fact.occurredAtMillis()), h -> new ArrayList<>())
+                    .add(fact);
+        }
+        return byHour;
+    }
+
+    /** The number of buckets of each hour that has one; an hour without has no fact marked. */
+    private CompletableFuture<Map<Long, Integer>> bucketsOf(
+            RedisClusterAsyncCommands<byte[], byte[]> redis, Collection<Long> wanted) {
+        Map<Long, Integer> buckets = new HashMap<>();
+        List<Long> unknown = new ArrayList<>();
+        for (long hour : wanted) {
+            Integer known = knownBuckets(hour);
+            if (known != null) {
+                buckets.put(hour, known);
+            } else {
+                unknown.add(hour);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return CompletableFuture.completedFuture(buckets);
+        }
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+        for (long hour : unknown) {
+            reads.add(redis.hget(bytes(layout.hourKey(hour)), bytes("n")).toCompletableFuture());
+        }
+        return all(reads).thenApply(answers -> {
+            for (int i = 0; i < unknown.size(); i++) {
+                if (answers.get(i) != null) {
+                    int n = Integer.parseInt(string(answers.get(i)));
+                    remember(unknown.get(i), n);
+                    buckets.put(unknown.get(i), n);
+                }
+            }
+            return buckets;
+        });
+    }
+
+    private CompletableFuture<Set<FactKey>> lookUp(
+            RedisClusterAsyncCommands<byte[], byte[]> redis,
+            Map<Long, List<FactKey>> byHour,
+            Map<Long, Integer> buckets) {
+        Map<Integer, ShardBatch> shards = new HashMap<>();
+        byHour.forEach((hour, facts) -> {
+            Integer n = buckets.get(hour);
+            if (n == null) {
+                return; // nothing of this hour was ever marked
+            }
+            for (FactKey fact : facts) {
+                int bucket = RedisKeyLayout.bucketOf(fact.eventId(), n);
+                shards.computeIfAbsent(layout.shardOfBucket(bucket), s -> new ShardBatch())
+                        .add(layout.bucketKey(hour, bucket), fact);
+            }
+        });
+        List<ShardBatch> batches = new ArrayList<>(shards.values());
+        List<CompletableFuture<List<Object>>> replies = new ArrayList<>();
+        for (ShardBatch batch : batches) {
+            List<byte[]> args = new ArrayList<>(2 * batch.facts.size());
+            for (int i = 0; i < batch.facts.size(); i++) {
+                args.add(bytes(Integer.toString(batch.keyOfFact.get(i) + 1)));
+                args.add(RedisKeyLayout.field(batch.facts.get(i).eventId()));
+            }
+            replies.add(RedisScripts.LOOKUP.run(redis, ScriptOutputType.MULTI, batch.keys, args));
+        }
+        return all(replies).thenApply(answers -> {
+            Set<FactKey> delivered = new HashSet<>();
+            for (int b = 0; b < batches.size(); b++) {
+                List<FactKey> facts = batches.get(b).facts;
+                for (int i = 0; i < facts.size(); i++) {
+                    if (((Long) answers.get(b).get(i)) == 1L) {
+                        delivered.add(facts.get(i));
+                    }
+                }
+            }
+            return delivered;
+        });
+    }
+
+    /**
+     * Marks the facts: for hours whose number of buckets this instance knows, counts the marks in the hour's meta hash
+     * and writes the buckets at once; for the others, first decides (or learns) the number from the meta hashes. Should
+     * the meta hash disagree with what this instance knew (it expired or was evicted and was decided again), the facts
+     * are written again where the hour's number now puts them.
+     */
+    private CompletableFuture<Void> mark(
+            RedisClusterAsyncCommands<byte[], byte[]> redis, Map<Long, List<FactKey>> byHour) {
+        Map<Long, Integer> known = new HashMap<>();
+        List<Long> unknown = new ArrayList<>();
+        byHour.keySet().forEach(hour -> {
+            Integer buckets = knownBuckets(hour);
+            if (buckets != null) {
+                known.put(hour, buckets);
+            } else {
+                unknown.add(hour);
+            }
+        });
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        if (!known.isEmpty()) {
+            work.add(writeBuckets(redis, byHour, known));
+        }
+        known.forEach((hour, buckets) ->
+                work.add(markHour(redis, hour, buckets, byHour.get(hour).size())
+                        .thenCompose(decided -> decided.equals(buckets)
+                                ? CompletableFuture.completedFuture(null)
+                                : writeBuckets(redis, byHour, Map.of(hour, decided)))));
+        if (!unknown.isEmpty()) {
+            List<CompletableFuture<Integer>> decisions = new ArrayList<>();
+            for (long hour : unknown) {
+                decisions.add(decideHour(redis, hour, byHour.get(hour).size()));
+            }
+            work.add(all(decisions).thenCompose(decided -> {
+                Map<Long, Integer> buckets = new HashMap<>();
+                for (int i = 0; i < unknown.size(); i++) {
+                    buckets.put(unknown.get(i), decided.get(i));
+                }
+                return writeBuckets(redis, byHour, buckets);
+            }));
+        }
+        return all(work).thenApply(done -> null);
+    }
+
+    /** Reads the hour's meta hash and its neighbours', then records the marks and (if undecided) the number. */
+    private CompletableFuture<Integer> decideHour(
+            RedisClusterAsyncCommands<byte[], byte[]> redis, long hour, int marks) {
+        List<byte[]> keys = new ArrayList<>(1 + 2 * RedisKeyLayout.NEIGHBOUR_HOURS);
+        keys.add(bytes(layout.hourKey(hour)));
+        for (String neighbour : layout.neighbourHourKeys(hour)) {
+            keys.add(bytes(neighbour));
+        }
+        return RedisScripts.READ_HOUR
+                .<List<Object>>run(redis, ScriptOutputType.MULTI, keys, List.of())
+                .thenCompose(answer -> {
+                    int decided = ((Long) answer.get(0)).intValue();
+                    if (decided == 0) {
+                        long[] counts = new long[answer.size() - 1];
+                        for (int i = 1; i < answer.size(); i++) {
+                            counts[i - 1] = (Long) answer.get(i);
+                        }
+                        decided = layout.bucketsFor(counts);
+                    }
+                    return markHour(redis, hour, decided, marks);
+                });
+    }
+
+    /** Records {@code marks} in the hour's meta hash (deciding its number if undecided) and returns its number. */
+    private CompletableFuture<Integer> markHour(
+            RedisClusterAsyncCommands<byte[], byte[]> redis, long hour, int buckets, int marks) {
+        List<byte[]> args = List.of(bytes(Integer.toString(buckets)), bytes(Integer.toString(marks)), hourTtlMillis);
+        return RedisScripts.MARK_HOUR
+                .<Long>run(redis, ScriptOutputType.INTEGER, List.of(bytes(layout.hourKey(hour))), args)
+                .thenApply(decided -> {
+                    remember(hour, decided.intValue());
+                    return decided.intValue();
+                });
+    }
+
+    /** Writes the facts of the hours in {@code buckets} into their buckets, one script per shard. */
+    private CompletableFuture<Void> writeBuckets(
+            RedisClusterAsyncCommands<byte[], byte[]> redis,
+            Map<Long, List<FactKey>> byHour,
+            Map<Long, Integer> buckets) {
+        Map<Integer, Map<String, List<byte[]>>> shards = new HashMap<>();
+        buckets.forEach((hour, n) -> {
+            for (FactKey fact : byHour.get(hour)) {
+                int bucket = RedisKeyLayout.bucketOf(fact.eventId(), n);
+                shards.computeIfAbsent(layout.shardOfBucket(bucket), s -> new LinkedHashMap<>())
+                        .computeIfAbsent(layout.bucketKey(hour, bucket), k -> new ArrayList<>())
+                        .add(RedisKeyLayout.field(fact.eventId()));
+            }
+        });
+        List<CompletableFuture<Long>> writes = new ArrayList<>();
+        for (Map<String, List<byte[]>> shard : shards.values()) {
+            List<byte[]> keys = new ArrayList<>(shard.size());
+            List<byte[]> args = new ArrayList<>();
+            args.add(windowMillis);
+            shard.forEach((key, ids) -> {
+                keys.add(bytes(key));
+                args.add(bytes(Integer.toString(ids.size())));
+                args.addAll(ids);
+            });
+            writes.add(RedisScripts.MARK.run(redis, ScriptOutputType.INTEGER, keys, args));
+        }
+        return all(writes).thenApply(done -> null);
+    }
+
+    private CompletableFuture<List<Object>> claimShard(
+            RedisClusterAsyncCommands<byte[], byte[]> redis, List<byte[]> keys, List<String> factIds) {
+        List<byte[]> args = new ArrayList<>(factIds.size() + 1);
+        args.add(stateTtlMillis);
+        factIds.forEach(factId -> args.add(bytes(factId)));
+        return RedisScripts.CLAIM.run(redis, ScriptOutputType.MULTI, keys, args);
+    }
+
+    private static Map<String, String> holders(List<ShardReply<List<Object>>> replies) {
+        Map<String, String> holders = new HashMap<>();
+        for (ShardReply<List<Object>> shard : replies) {
+            for (int i = 0; i < shard.keys().size(); i++) {
+                holders.put(shard.keys().get(i), string((byte[]) shard.reply().get(i)));
+            }
+        }
+        return holders;
+    }
+
+    private CompletableFuture<List<Object>> advanceShard(
+            RedisClusterAsyncCommands<byte[], byte[]> redis, List<byte[]> keys, List<Long> millis) {
+        List<byte[]> args = new ArrayList<>(millis.size() + 1);
+        args.add(stateTtlMillis);
+        millis.forEach(at -> args.add(bytes(Long.toString(at))));
+        return RedisScripts.ADVANCE.run(redis, ScriptOutputType.MULTI, keys, args);
+    }
+
+    private static Map<String, Long> previousClocks(List<ShardReply<List<Object>>> replies) {
+        Map<String, Long> previous = new HashMap<>();
+        for (ShardReply<List<Object>> shard : replies) {
+            for (int i = 0; i < shard.keys().size(); i++) {
+                Object before = shard.reply().get(i);
+                if (before != null) {
+                    previous.put(shard.keys().get(i), Long.parseLong(string((byte[]) before)));
+                }
+            }
+        }
+        return previous;
+    }
+
+    private static CompletableFuture<Long> restoreShard(
+            RedisClusterAsyncCommands<byte[], byte[]> redis, List<byte[]> keys, List<ClockRestore> restores) {
+        List<byte[]> args = new ArrayList<>(2 * restores.size());
+        for (ClockRestore restore : restores) {
+            args.add(bytes(Long.toString(restore.expected())));
+            args.add(restore.replacement() == null ? EMPTY : bytes(Long.toString(restore.replacement())));
+        }
+        return RedisScripts.RESTORE.run(redis, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    /**
+     * Runs one script per shard over the entries of {@code entries} in that shard, and returns each shard's keys (in
+     * the order the script saw them) with its reply.
+     */
+    private <V, R> CompletableFuture<List<ShardReply<R>>> perShard(
+            Map<String, V> entries, Function<String, String> keyOf, ShardScript<V, R> script) {
+        Map<Integer, Map<String, V>> shards = new HashMap<>();
+        entries.forEach((key, value) -> shards.computeIfAbsent(layout.shardOf(key), s -> new LinkedHashMap<>())
+                .put(key, value));
+        List<List<String>> keysOfShards = new ArrayList<>();
+        List<CompletableFuture<R>> replies = new ArrayList<>();
+        for (Map<String, V> shard : shards.values()) {
+            List<String> keys = new ArrayList<>(shard.keySet());
+            List<byte[]> redisKeys =
+                    keys.stream().map(key -> bytes(keyOf.apply(key))).toList();
+            keysOfShards.add(keys);
+            replies.add(script.run(redisKeys, new ArrayList<>(shard.values())));
+        }
+        return all(replies).thenApply(answers -> {
+            List<ShardReply<R>> byShard = new ArrayList<>(answers.size());
+            for (int i = 0; i < keysOfShards.size(); i++) {
+                byShard.add(new ShardReply<>(keysOfShards.get(i), answers.get(i)));
+            }
+            return byShard;
+        });
+    }
+
+    /** The keys a shard's script saw, in order, and its reply. */
+    private record ShardReply<R>(List<String> keys, R reply) {}
+
+    /** The script of one shard: its Redis keys and the values that go with them. */
+    @FunctionalInterface
+    private interface ShardScript<V, R> {
+        CompletableFuture<R> run(List<byte[]> keys, List<V> values);
+    }
+
+    /** The facts of one shard to look up, the keys of their buckets, and which key each fact is in. */
+    private static final class ShardBatch {
+        final List<byte[]> keys = new ArrayList<>();
+        final Map<String, Integer> keyIndex = new HashMap<>();
+        final List<FactKey> facts = new ArrayList<>();
+        final List<Integer> keyOfFact = new ArrayList<>();
+
+        void add(String key, FactKey fact) {
+            Integer index = keyIndex.get(key);
+            if (index == null) {
+                index = keys.size();
+                keyIndex.put(key, index);
+                keys.add(bytes(key));
+            }
+            facts.add(fact);
+            keyOfFact.add(index);
+        }
+    }
+
+    private Integer knownBuckets(long hour) {
+        KnownHour known = hours.get(hour);
+        return known != null && known.validUntilNanos - System.nanoTime() > 0 ? known.buckets : null;
+    }
+
+    private void remember(long hour, int buckets) {
+        long now = System.nanoTime();
+        if (hours.size() > 10_000) {
+            hours.values().removeIf(known -> known.validUntilNanos - now <= 0);
+        }
+        hours.put(hour, new KnownHour(buckets, now + HOUR_CACHE_NANOS));
+    }
+
+    private static <T> CompletableFuture<List<T>> all(List<CompletableFuture<T>> futures) {
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .thenApply(done -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Runs the commands of one operation, waiting for a connection and every answer together at most the timeout. */
     private <T> T execute(
-            String operation, int keys, Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
+            String operation,
+            int keys,
+            Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletableFuture<T>> commands) {
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<T> answer = null;
         try {
-            StatefulRedisConnection<String, String> redis = await(connection(), deadline);
-            answer = command.apply(redis.async()).toCompletableFuture();
+            Connected redis = await(connection(), deadline);
+            answer = commands.apply(redis.commands());
             return await(answer, deadline);
         } catch (TimeoutException e) {
             if (answer != null) {
@@ -390,7 +682,7 @@ public final class RedisDedupStore implements DedupStore {
         }
     }
 
-    private synchronized CompletableFuture<StatefulRedisConnection<String, String>> connection() {
+    private synchronized CompletableFuture<Connected> connection() {
         if (closed) {
             throw new IllegalStateException("the store is closed");
         }
@@ -400,8 +692,53 @@ public final class RedisDedupStore implements DedupStore {
         return connection;
     }
 
-    private CompletableFuture<StatefulRedisConnection<String, String>> connectAsync() {
-        return client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+    private CompletableFuture<Connected> connectAsync() {
+        CompletableFuture<Connected> attempt = connector.get();
+        attempt.thenAccept(this::checkServer);
+        return attempt;
+    }
+
+    /** Logs what about this Redis works against the store: a version without script flags, the eviction policy. */
+    private void checkServer(Connected redis) {
+        redis.commands().info("server").whenComplete((info, e) -> {
+            Matcher version = Pattern.compile("redis_version:(\\d+)\\.").matcher(info == null ? "" : info);
+            if (version.find() && Integer.parseInt(version.group(1)) < 7) {
+                log.error(
+                        "dedup store: Redis at {} is version {}.x; the store needs Redis 7.0 or newer (its scripts"
+                                + " declare flags), every operation will fail",
+                        address,
+                        version.group(1));
+            }
+        });
+        redis.commands()
+                .configGet("maxmemory-policy", "maxmemory", "hash-max-listpack-entries", "hash-max-listpack-value")
+                .whenComplete((config, e) -> {
+                    if (e != null || config == null || !config.containsKey("maxmemory-policy")) {
+                        log.debug("dedup store: cannot read the configuration of Redis at {}: {}", address, e);
+                        return;
+                    }
+                    String policy = config.get("maxmemory-policy");
+                    long maxmemory = parseLong(config.get("maxmemory"));
+                    memoryPolicyWarning(policy, maxmemory)
+                            .ifPresentOrElse(
+                                    warning -> log.warn("dedup store: Redis at {}: {}", address, warning),
+                                    () -> log.info(
+                                            "dedup store: Redis at {} with maxmemory-policy={}, maxmemory={}",
+                                            address,
+                                            policy,
+                                            maxmemory));
+                    long entries = parseLong(config.get("hash-max-listpack-entries"));
+                    long value = parseLong(config.get("hash-max-listpack-value"));
+                    if ((entries > 0 && entries < 2 * RedisKeyLayout.TARGET_FILL) || (value > 0 && value < 16)) {
+                        log.warn(
+                                "dedup store: Redis at {} has hash-max-listpack-entries={} and"
+                                        + " hash-max-listpack-value={}; below 128 and 16 the hashes of delivered facts"
+                                        + " are hash tables, about 82 bytes per fact instead of 24",
+                                address,
+                                entries,
+                                value);
+                    }
+                });
     }
 
     private void awaitFirstConnection() {
@@ -435,6 +772,68 @@ public final class RedisDedupStore implements DedupStore {
     private DedupStoreUnavailableException unavailable(String operation, int keys, String what, Throwable cause) {
         return new DedupStoreUnavailableException(
                 "Redis at " + address + ": " + operation + " of " + keys + " keys " + what, cause);
+    }
+
+    /** Checks the settings and parses the URLs; every message names the property and what is valid. */
+    private static List<RedisURI> validate(DedupProperties.Redis settings, Duration window) {
+        if (settings.timeout().isNegative() || settings.timeout().isZero()) {
+            throw new IllegalArgumentException(
+                    "tracking.dedup.redis.timeout=" + settings.timeout() + " must be positive, such as 2s");
+        }
+        if (settings.stateTtl().isNegative() || settings.stateTtl().isZero()) {
+            throw new IllegalArgumentException(
+                    "tracking.dedup.redis.state-ttl=" + settings.stateTtl() + " must be positive, such as 400d");
+        }
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("tracking.dedup.window=" + window + " must be positive, such as 7d");
+        }
+        new RedisKeyLayout(settings.keyPrefix(), settings.shards()); // checks the prefix and the shards
+        List<URI> urls = settings.url();
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException(URL_PROPERTY + " is empty: give redis://host:port, or with"
+                    + " tracking.dedup.redis.mode=cluster the seed nodes redis://host1:port,redis://host2:port");
+        }
+        if (settings.mode() == Mode.STANDALONE && urls.size() > 1) {
+            throw new IllegalArgumentException(URL_PROPERTY + "=" + describeUrls(urls) + " names " + urls.size()
+                    + " servers, and tracking.dedup.redis.mode=standalone takes one; set"
+                    + " tracking.dedup.redis.mode=cluster if they are seed nodes of a Redis Cluster");
+        }
+        List<RedisURI> uris = new ArrayList<>(urls.size());
+        for (URI url : urls) {
+            String shown = address(url);
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (settings.mode() == Mode.CLUSTER && !scheme.equals("redis") && !scheme.equals("rediss")) {
+                throw new IllegalArgumentException(URL_PROPERTY + "=" + shown + " is not a Redis Cluster seed: with"
+                        + " tracking.dedup.redis.mode=cluster each must be redis://[[user:]password@]host[:port] or"
+                        + " rediss://...");
+            }
+            RedisURI uri;
+            try {
+                uri = RedisURI.create(url);
+            } catch (RuntimeException e) {
+                // Lettuce's message may quote the URL, password included: keep only its class
+                throw new IllegalArgumentException(URL_PROPERTY + "=" + shown
+                        + " is not a Redis URL (expected redis://[[user:]password@]host[:port][/db] or rediss://...): "
+                        + e.getClass().getSimpleName());
+            }
+            if (settings.mode() == Mode.CLUSTER && uri.getDatabase() != 0) {
+                throw new IllegalArgumentException(URL_PROPERTY + "=" + shown + " names database " + uri.getDatabase()
+                        + ", but a Redis Cluster has only database 0");
+            }
+            uri.setTimeout(settings.timeout());
+            uris.add(uri);
+        }
+        return uris;
+    }
+
+    /** The address(es) without passwords; a cluster's seeds followed by {@code (cluster)}. */
+    private static String describe(DedupProperties.Redis settings) {
+        String urls = describeUrls(settings.url());
+        return settings.mode() == Mode.CLUSTER ? urls + " (cluster)" : urls;
+    }
+
+    private static String describeUrls(List<URI> urls) {
+        return urls.stream().map(RedisDedupStore::address).collect(Collectors.joining(","));
     }
 
     private static <T> T await(CompletableFuture<T> future, long deadline)
@@ -476,13 +875,20 @@ public final class RedisDedupStore implements DedupStore {
         return root.getMessage();
     }
 
-    private static String[] keys(String prefix, Collection<FactKey> facts) {
-        String[] keys = new String[facts.size()];
-        int i = 0;
-        for (FactKey fact : facts) {
-            keys[i++] = prefix + fact.eventId();
+    private static long parseLong(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
         }
-        return keys;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String string(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /**
@@ -513,20 +919,5 @@ public final class RedisDedupStore implements DedupStore {
             }
         }
         return text.substring(0, authorityStart) + text.substring(hostStart, Math.max(authorityEnd, pathEnd));
-    }
-
-    private record Script(String body, String sha1) {
-        Script(String body) {
-            this(body, sha1(body));
-        }
-
-        private static String sha1(String body) {
-            try {
-                return HexFormat.of()
-                        .formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-1 is part of every JVM", e);
-            }
-        }
     }
 }

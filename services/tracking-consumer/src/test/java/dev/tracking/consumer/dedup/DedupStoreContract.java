@@ -2,11 +2,18 @@ package dev.tracking.consumer.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracking.consumer.dedup.DedupStore.ClockRestore;
+import dev.tracking.consumer.dedup.DedupStore.FactKey;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,9 +29,16 @@ abstract class DedupStoreContract {
     static final String ACME_PLAN = "acme" + SEP + "plan";
     static final String ACME_SEATS = "acme" + SEP + "seats";
 
+    /** When the facts of these tests happened (unless a test says otherwise): a recent hour. */
+    static final long OCCURRED = Instant.now().minus(Duration.ofMinutes(30)).toEpochMilli();
+
+    static final FactKey SIGNUP_ALICE = fact("signup-alice");
+    static final FactKey SIGNUP_BOB = fact("signup-bob");
+    static final FactKey SIGNUP_CAROL = fact("signup-carol");
+
     private final List<DedupStore> stores = new ArrayList<>();
 
-    /** A fresh store, empty as far as this test can see, remembering delivered ids for {@code window}. */
+    /** A fresh store, empty as far as this test can see, remembering delivered facts for {@code window}. */
     protected abstract DedupStore newStore(Duration window);
 
     /** Lets at least {@code duration} pass for the stores of this test. */
@@ -49,29 +63,34 @@ abstract class DedupStoreContract {
         stores.forEach(DedupStore::close);
     }
 
-    static List<String> factIds(String prefix, int count) {
-        return IntStream.range(0, count).mapToObj(i -> prefix + "-" + i).toList();
+    /** A fact with a stable event id derived from {@code name}, that happened at {@link #OCCURRED}. */
+    static FactKey fact(String name) {
+        return new FactKey(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)), OCCURRED);
+    }
+
+    static List<FactKey> facts(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> fact(prefix + "-" + i)).toList();
     }
 
     @Test
-    void remembersDeliveredIdsWithinTheWindow() {
+    void remembersDeliveredFactsWithinTheWindow() {
         DedupStore store = store();
-        LegacyIds.markDelivered(store, List.of("signup-alice", "signup-bob"));
+        store.markDelivered(List.of(SIGNUP_ALICE, SIGNUP_BOB));
 
-        assertThat(LegacyIds.delivered(store, List.of("signup-alice", "signup-bob", "signup-carol")))
-                .containsExactlyInAnyOrder("signup-alice", "signup-bob");
+        assertThat(store.delivered(List.of(SIGNUP_ALICE, SIGNUP_BOB, SIGNUP_CAROL)))
+                .containsExactlyInAnyOrder(SIGNUP_ALICE, SIGNUP_BOB);
     }
 
     @Test
-    void forgetsDeliveredIdsAfterTheWindow() {
+    void forgetsDeliveredFactsAfterTheWindow() {
         Duration window = shortWindow();
         DedupStore store = store(window);
-        LegacyIds.markDelivered(store, List.of("signup-alice"));
-        assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
+        store.markDelivered(List.of(SIGNUP_ALICE));
+        assertThat(store.delivered(List.of(SIGNUP_ALICE))).containsExactly(SIGNUP_ALICE);
 
-        letTimePass(window.plusMillis(50));
+        letTimePass(window.multipliedBy(3).dividedBy(2));
 
-        assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).isEmpty();
+        assertThat(store.delivered(List.of(SIGNUP_ALICE))).isEmpty();
     }
 
     @Test
@@ -79,53 +98,114 @@ abstract class DedupStoreContract {
         Duration window = shortWindow();
         Duration sixTenths = window.multipliedBy(6).dividedBy(10);
         DedupStore store = store(window);
-        LegacyIds.markDelivered(store, List.of("signup-alice"));
+        store.markDelivered(List.of(SIGNUP_ALICE));
         letTimePass(sixTenths);
-        LegacyIds.markDelivered(store, List.of("signup-alice"));
+        store.markDelivered(List.of(SIGNUP_ALICE));
 
         letTimePass(sixTenths);
-        assertThat(LegacyIds.delivered(store, List.of("signup-alice")))
+        assertThat(store.delivered(List.of(SIGNUP_ALICE)))
                 .as("1.2 windows after the first mark, 0.6 after the second")
-                .containsExactly("signup-alice");
+                .containsExactly(SIGNUP_ALICE);
 
-        letTimePass(sixTenths);
-        assertThat(LegacyIds.delivered(store, List.of("signup-alice")))
-                .as("1.2 windows after the second mark")
+        letTimePass(sixTenths.plus(window.dividedBy(2)));
+        assertThat(store.delivered(List.of(SIGNUP_ALICE)))
+                .as("1.7 windows after the second mark")
                 .isEmpty();
+    }
+
+    @Test
+    void countsTheWindowFromTheMarkNotFromWhenTheFactHappened() {
+        Duration window = shortWindow();
+        DedupStore store = store(window);
+        FactKey backfilled = new FactKey(
+                SIGNUP_ALICE.eventId(), OCCURRED - Duration.ofDays(10).toMillis());
+        store.markDelivered(List.of(backfilled));
+
+        letTimePass(window.multipliedBy(6).dividedBy(10));
+
+        assertThat(store.delivered(List.of(backfilled)))
+                .as("a fact that happened 10 days ago, delivered now, is remembered for the window from now")
+                .containsExactly(backfilled);
     }
 
     @Test
     void answersEmptyBatchesWithNothing() {
         DedupStore store = store();
 
-        LegacyIds.markDelivered(store, List.of());
+        store.markDelivered(List.of());
+        store.release(Map.of());
+        store.restore(Map.of());
 
-        assertThat(LegacyIds.delivered(store, List.of())).isEmpty();
+        assertThat(store.delivered(List.of())).isEmpty();
         assertThat(store.claim(Map.of())).isEmpty();
         assertThat(store.advance(Map.of())).isEmpty();
     }
 
     @Test
-    void acceptsTheSameIdTwiceInOneBatch() {
+    void acceptsTheSameFactTwiceInOneBatch() {
         DedupStore store = store();
-        LegacyIds.markDelivered(store, List.of("signup-alice", "signup-alice"));
+        store.markDelivered(List.of(SIGNUP_ALICE, SIGNUP_ALICE));
 
-        assertThat(LegacyIds.delivered(store, List.of("signup-alice", "signup-alice", "signup-bob")))
-                .containsExactly("signup-alice");
+        assertThat(store.delivered(List.of(SIGNUP_ALICE, SIGNUP_ALICE, SIGNUP_BOB)))
+                .containsExactly(SIGNUP_ALICE);
     }
 
     @Test
-    void handlesABatchOfTwoThousandIdsInOneCall() {
+    void aFactMarkedAgainIsStillRememberedOnce() {
         DedupStore store = store();
-        List<String> delivered = factIds("delivered", 1000);
-        List<String> batch = new ArrayList<>(delivered);
-        batch.addAll(factIds("new", 1000));
+        store.markDelivered(List.of(SIGNUP_ALICE, SIGNUP_BOB));
 
-        LegacyIds.markDelivered(store, delivered);
+        store.markDelivered(List.of(SIGNUP_ALICE));
+        store.markDelivered(List.of(SIGNUP_CAROL, SIGNUP_ALICE));
 
-        assertThat(LegacyIds.delivered(store, batch)).containsExactlyInAnyOrderElementsOf(delivered);
-        LegacyIds.markDelivered(store, batch);
-        assertThat(LegacyIds.delivered(store, batch)).hasSize(2000);
+        assertThat(store.delivered(List.of(SIGNUP_ALICE, SIGNUP_BOB, SIGNUP_CAROL)))
+                .containsExactlyInAnyOrder(SIGNUP_ALICE, SIGNUP_BOB, SIGNUP_CAROL);
+    }
+
+    @Test
+    void handlesABatchOfTwoThousandFactsInOneCall() {
+        DedupStore store = store();
+        List<FactKey> delivered = facts("delivered", 1000);
+        List<FactKey> batch = new ArrayList<>(delivered);
+        batch.addAll(facts("new", 1000));
+
+        store.markDelivered(delivered);
+
+        assertThat(store.delivered(batch)).containsExactlyInAnyOrderElementsOf(delivered);
+        store.markDelivered(batch);
+        assertThat(store.delivered(batch)).hasSize(2000);
+    }
+
+    @Test
+    void remembersManyRandomFactsSpreadOverManyHours() {
+        DedupStore store = store();
+        Random random = new Random(7);
+        List<FactKey> marked = new ArrayList<>();
+        List<FactKey> unmarked = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 20_000; i++) {
+            FactKey fact = new FactKey(
+                    new UUID(random.nextLong(), random.nextLong()),
+                    now - (long) (random.nextDouble() * Duration.ofDays(9).toMillis()));
+            (i % 2 == 0 ? marked : unmarked).add(fact);
+        }
+        for (int from = 0; from < marked.size(); from += 2000) {
+            store.markDelivered(marked.subList(from, Math.min(marked.size(), from + 2000)));
+        }
+
+        List<FactKey> all = new ArrayList<>(marked);
+        all.addAll(unmarked);
+        assertThat(store.delivered(all)).containsExactlyInAnyOrderElementsOf(marked);
+    }
+
+    @Test
+    void aFactIsKnownByItsEventIdNotByWhenItHappened() {
+        DedupStore store = store();
+        store.markDelivered(List.of(SIGNUP_ALICE));
+
+        FactKey otherIdSameTime = new FactKey(SIGNUP_BOB.eventId(), SIGNUP_ALICE.occurredAtMillis());
+
+        assertThat(store.delivered(List.of(otherIdSameTime))).isEmpty();
     }
 
     @Test
@@ -163,6 +243,19 @@ abstract class DedupStoreContract {
     }
 
     @Test
+    void claimsManyKeysInOneBatch() {
+        DedupStore store = store();
+        Map<String, String> batch = new HashMap<>();
+        for (int i = 0; i < 500; i++) {
+            batch.put("first_view:user-" + i, "view-" + i);
+        }
+
+        assertThat(store.claim(batch)).isEqualTo(batch);
+        assertThat(store.claim(Map.of("first_view:user-42", "view-other")))
+                .containsExactly(Map.entry("first_view:user-42", "view-42"));
+    }
+
+    @Test
     void claimsOutliveTheDeliveredWindow() {
         Duration window = shortWindow();
         DedupStore store = store(window);
@@ -172,6 +265,39 @@ abstract class DedupStoreContract {
 
         assertThat(store.claim(Map.of("first_view:alice", "view-2")))
                 .containsExactly(Map.entry("first_view:alice", "view-1"));
+    }
+
+    @Test
+    void theHolderReleasesItsClaimSoTheNextFactCanHoldIt() {
+        DedupStore store = store();
+        store.claim(Map.of("first_view:alice", "view-1", "first_view:bob", "view-2"));
+
+        store.release(Map.of("first_view:alice", "view-1"));
+
+        assertThat(store.claim(Map.of("first_view:alice", "view-3", "first_view:bob", "view-3")))
+                .as("alice's claim was released, bob's was not")
+                .containsOnly(Map.entry("first_view:alice", "view-3"), Map.entry("first_view:bob", "view-2"));
+    }
+
+    @Test
+    void aFactThatDoesNotHoldTheKeyCannotReleaseIt() {
+        DedupStore store = store();
+        store.claim(Map.of("first_view:alice", "view-1"));
+
+        store.release(Map.of("first_view:alice", "view-2"));
+
+        assertThat(store.claim(Map.of("first_view:alice", "view-2")))
+                .containsExactly(Map.entry("first_view:alice", "view-1"));
+    }
+
+    @Test
+    void releasingAKeyNobodyHoldsChangesNothing() {
+        DedupStore store = store();
+
+        store.release(Map.of("first_view:alice", "view-1"));
+
+        assertThat(store.claim(Map.of("first_view:alice", "view-2")))
+                .containsExactly(Map.entry("first_view:alice", "view-2"));
     }
 
     @Test
@@ -208,29 +334,76 @@ abstract class DedupStoreContract {
     }
 
     @Test
-    void keysAndIdsMayContainAnyCharacter() {
+    void restoreUndoesAnAdvance() {
+        DedupStore store = store();
+        store.advance(Map.of(ACME_PLAN, 100L));
+        Map<String, Long> before = store.advance(Map.of(ACME_PLAN, 200L));
+
+        store.restore(Map.of(ACME_PLAN, new ClockRestore(200L, before.get(ACME_PLAN))));
+
+        assertThat(store.advance(Map.of(ACME_PLAN, 150L))).containsExactly(Map.entry(ACME_PLAN, 100L));
+    }
+
+    @Test
+    void restoreLeavesAClockThatMovedOnAlone() {
+        DedupStore store = store();
+        store.advance(Map.of(ACME_PLAN, 100L));
+        store.advance(Map.of(ACME_PLAN, 200L));
+        store.advance(Map.of(ACME_PLAN, 300L)); // another update got there first
+
+        store.restore(Map.of(ACME_PLAN, new ClockRestore(200L, 100L)));
+
+        assertThat(store.advance(Map.of(ACME_PLAN, 150L))).containsExactly(Map.entry(ACME_PLAN, 300L));
+    }
+
+    @Test
+    void restoreWithoutReplacementForgetsAClockTheAdvanceCreated() {
+        DedupStore store = store();
+        store.advance(Map.of(ACME_PLAN, 100L, ACME_SEATS, 100L));
+
+        store.restore(Map.of(ACME_PLAN, new ClockRestore(100L, null)));
+
+        assertThat(store.advance(Map.of(ACME_PLAN, 50L, ACME_SEATS, 50L)))
+                .as("the plan clock is gone, the seats clock untouched")
+                .containsExactly(Map.entry(ACME_SEATS, 100L));
+    }
+
+    @Test
+    void restoreOfAKeyNeverSeenChangesNothing() {
+        DedupStore store = store();
+
+        store.restore(Map.of(ACME_PLAN, new ClockRestore(100L, 50L)));
+
+        assertThat(store.advance(Map.of(ACME_PLAN, 10L))).isEmpty();
+    }
+
+    @Test
+    void keysAndClaimingFactIdsMayContainAnyCharacter() {
         DedupStore store = store();
         String odd = "team \"ünïcødé\" {x}*?[a]" + SEP + "prop\r\n$3\r\nSET\ttab:colon\u0000nul";
         String oddFact = "fact " + odd;
 
-        LegacyIds.markDelivered(store, List.of(oddFact));
-        assertThat(LegacyIds.delivered(store, List.of(oddFact, odd))).containsExactly(oddFact);
         assertThat(store.claim(Map.of(odd, oddFact))).containsExactly(Map.entry(odd, oddFact));
         assertThat(store.claim(Map.of(odd, "other"))).containsExactly(Map.entry(odd, oddFact));
+        store.release(Map.of(odd, oddFact));
+        assertThat(store.claim(Map.of(odd, "other"))).containsExactly(Map.entry(odd, "other"));
         store.advance(Map.of(odd, 5L));
         assertThat(store.advance(Map.of(odd, 6L, odd + SEP, 7L))).containsExactly(Map.entry(odd, 5L));
+        store.restore(Map.of(odd, new ClockRestore(6L, 5L)));
+        assertThat(store.advance(Map.of(odd, 1L))).containsExactly(Map.entry(odd, 5L));
     }
 
     @Test
-    void deliveredIdsClaimsAndClocksDoNotShareKeys() {
+    void deliveredFactsClaimsAndClocksDoNotShareKeys() {
         DedupStore store = store();
-        store.claim(Map.of("x", "fact-1"));
-        store.advance(Map.of("x", 5L));
+        String id = SIGNUP_ALICE.eventId().toString();
+        store.claim(Map.of(id, "fact-1"));
+        store.advance(Map.of(id, 5L));
 
-        assertThat(LegacyIds.delivered(store, List.of("x", "fact-1"))).isEmpty();
+        assertThat(store.delivered(List.of(SIGNUP_ALICE))).isEmpty();
 
-        LegacyIds.markDelivered(store, List.of("x"));
-        assertThat(store.claim(Map.of("x", "fact-2"))).containsExactly(Map.entry("x", "fact-1"));
-        assertThat(store.advance(Map.of("x", 6L))).containsExactly(Map.entry("x", 5L));
+        store.markDelivered(List.of(SIGNUP_ALICE));
+        assertThat(store.claim(Map.of(id, "fact-2"))).containsExactly(Map.entry(id, "fact-1"));
+        assertThat(store.advance(Map.of(id, 6L))).containsExactly(Map.entry(id, 5L));
     }
 }

@@ -7,22 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tracking.consumer.config.DedupProperties;
+import dev.tracking.consumer.dedup.DedupStore.ClockRestore;
+import dev.tracking.consumer.dedup.DedupStore.FactKey;
 import dev.tracking.testkit.redis.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -34,8 +40,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link RedisDedupStore} against a real {@code redis-server} (skipped when it is not installed): the shared contract,
- * the key layout, and what happens when Redis dies, hangs, comes back or was never there.
+ * {@link RedisDedupStore} against a real standalone {@code redis-server} (skipped when it is not installed): the shared
+ * contract, the key layout, and what happens when Redis dies, hangs, comes back or was never there.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisDedupStoreIT extends DedupStoreContract {
@@ -47,6 +53,9 @@ class RedisDedupStoreIT extends DedupStoreContract {
     private static RedisClient rawClient;
     private static StatefulRedisConnection<String, String> rawConnection;
     private static RedisCommands<String, String> raw;
+    private static StatefulRedisConnection<byte[], byte[]> rawBytesConnection;
+    private static RedisCommands<byte[], byte[]> rawBytes;
+    private static final RedisKeyLayout LAYOUT = new RedisKeyLayout("tracking:", 16);
 
     @BeforeAll
     static void startRedis() {
@@ -54,11 +63,14 @@ class RedisDedupStoreIT extends DedupStoreContract {
         rawClient = RedisClient.create(RedisURI.create(redis.uri()));
         rawConnection = rawClient.connect();
         raw = rawConnection.sync();
+        rawBytesConnection = rawClient.connect(ByteArrayCodec.INSTANCE);
+        rawBytes = rawBytesConnection.sync();
     }
 
     @AfterAll
     static void stopRedis() {
         if (rawConnection != null) {
+            rawBytesConnection.close();
             rawConnection.close();
             rawClient.shutdown();
         }
@@ -93,48 +105,112 @@ class RedisDedupStoreIT extends DedupStoreContract {
     }
 
     private static DedupProperties.Redis settings(URI url, String keyPrefix) {
-        return new DedupProperties.Redis(url, TIMEOUT, keyPrefix);
+        return new DedupProperties.Redis(
+                List.of(url), DedupProperties.Mode.STANDALONE, TIMEOUT, keyPrefix, 16, Duration.ofDays(400));
     }
 
     @Test
-    void storesDeliveredIdsUnderThePrefixWithTheWindowAsTtl() {
+    void storesADeliveredFactAsSixteenBytesInACompactHashOfItsHourWithTheWindowAsTtl() {
         DedupStore store = store(Duration.ofDays(7));
 
-        LegacyIds.markDelivered(store, List.of("signup-alice"));
+        store.markDelivered(List.of(SIGNUP_ALICE));
 
-        assertThat(raw.get("tracking:delivered:" + LegacyIds.key("signup-alice").eventId()))
-                .isEqualTo("1");
-        assertThat(raw.pttl(
-                        "tracking:delivered:" + LegacyIds.key("signup-alice").eventId()))
+        long hour = RedisKeyLayout.hourOf(OCCURRED);
+        assertThat(raw.hgetall("tracking:{m}h:" + hour))
+                .as("the hour's meta hash: one bucket per shard (no hour around it had facts), one mark")
+                .containsOnly(Map.entry("n", "16"), Map.entry("c", "1"));
+        byte[] bucket = bytes(LAYOUT.bucketKey(hour, RedisKeyLayout.bucketOf(SIGNUP_ALICE.eventId(), 16)));
+        assertThat(rawBytes.hlen(bucket)).isEqualTo(1L);
+        assertThat(rawBytes.hget(bucket, RedisKeyLayout.field(SIGNUP_ALICE.eventId())))
+                .isEqualTo(bytes("1"));
+        assertThat(rawBytes.objectEncoding(bucket)).isEqualTo("listpack");
+        assertThat(rawBytes.pttl(bucket))
                 .isBetween(
                         Duration.ofDays(7).minusSeconds(30).toMillis(),
                         Duration.ofDays(7).toMillis());
+        assertThat(raw.pttl("tracking:{m}h:" + hour))
+                .as("the meta hash outlives its buckets by a day")
+                .isBetween(
+                        Duration.ofDays(8).minusSeconds(30).toMillis(),
+                        Duration.ofDays(8).toMillis());
     }
 
     @Test
-    void markingAgainResetsTheTtl() {
+    void markingAgainResetsTheTtlOfTheBucket() {
         DedupStore store = store(Duration.ofDays(7));
-        LegacyIds.markDelivered(store, List.of("signup-alice"));
-        raw.pexpire("tracking:delivered:" + LegacyIds.key("signup-alice").eventId(), 60_000);
+        store.markDelivered(List.of(SIGNUP_ALICE));
+        byte[] bucket = bytes(
+                LAYOUT.bucketKey(RedisKeyLayout.hourOf(OCCURRED), RedisKeyLayout.bucketOf(SIGNUP_ALICE.eventId(), 16)));
+        rawBytes.pexpire(bucket, 60_000);
 
-        LegacyIds.markDelivered(store, List.of("signup-alice"));
+        store.markDelivered(List.of(SIGNUP_ALICE));
 
-        assertThat(raw.pttl(
-                        "tracking:delivered:" + LegacyIds.key("signup-alice").eventId()))
-                .isGreaterThan(Duration.ofDays(6).toMillis());
+        assertThat(rawBytes.pttl(bucket)).isGreaterThan(Duration.ofDays(6).toMillis());
     }
 
     @Test
-    void storesClaimsAndClocksReadablyAndWithoutTtl() {
+    void sizesAnHourFromTheFactsMarkedInTheHourBefore() {
         DedupStore store = store();
+        long hour = RedisKeyLayout.hourOf(OCCURRED);
+        long before = (hour - 1) * 3_600_000L;
+        Random random = new Random(3);
+        List<FactKey> previousHour = new ArrayList<>();
+        for (int i = 0; i < 6400; i++) {
+            previousHour.add(new FactKey(new UUID(random.nextLong(), random.nextLong()), before + i * 500L));
+        }
+        for (int from = 0; from < previousHour.size(); from += 1600) {
+            store.markDelivered(previousHour.subList(from, from + 1600));
+        }
+
+        store.markDelivered(List.of(SIGNUP_ALICE));
+
+        assertThat(raw.hget("tracking:{m}h:" + (hour - 1), "c")).isEqualTo("6400");
+        assertThat(raw.hget("tracking:{m}h:" + hour, "n"))
+                .as("6400 facts the hour before, at 64 per bucket")
+                .isEqualTo("100");
+    }
+
+    @Test
+    void storesClaimsAndClocksReadablyWithTheStateTtlRefreshedByEveryTouch() {
+        DedupStore store = store();
+        String claim = LAYOUT.claimKey("dashboard_first_view:alice");
+        String clock = LAYOUT.clockKey(ACME_PLAN);
 
         store.claim(Map.of("dashboard_first_view:alice", "view-1"));
         store.advance(Map.of(ACME_PLAN, 1_700_000_000_123L));
 
-        assertThat(raw.get("tracking:once:dashboard_first_view:alice")).isEqualTo("view-1");
-        assertThat(raw.pttl("tracking:once:dashboard_first_view:alice")).isEqualTo(-1L);
-        assertThat(raw.get("tracking:clock:acme\u001fplan")).isEqualTo("1700000000123");
-        assertThat(raw.pttl("tracking:clock:acme\u001fplan")).isEqualTo(-1L);
+        assertThat(raw.get(claim)).isEqualTo("view-1");
+        assertThat(raw.get(clock)).isEqualTo("1700000000123");
+        assertThat(List.of(raw.pttl(claim), raw.pttl(clock)))
+                .allSatisfy(ttl ->
+                        assertThat(ttl).isGreaterThan(Duration.ofDays(399).toMillis()));
+
+        raw.pexpire(claim, 60_000);
+        raw.pexpire(clock, 60_000);
+        store.claim(Map.of("dashboard_first_view:alice", "view-2"));
+        store.advance(Map.of(ACME_PLAN, 1L));
+        assertThat(List.of(raw.pttl(claim), raw.pttl(clock)))
+                .as("a held claim and an older update refresh the TTL too")
+                .allSatisfy(ttl ->
+                        assertThat(ttl).isGreaterThan(Duration.ofDays(399).toMillis()));
+
+        raw.pexpire(clock, 60_000);
+        store.restore(Map.of(ACME_PLAN, new ClockRestore(1_700_000_000_123L, 5L)));
+        assertThat(raw.get(clock)).isEqualTo("5");
+        assertThat(raw.pttl(clock)).as("restore keeps the TTL").isBetween(1L, 60_000L);
+    }
+
+    @Test
+    void everyKeyTheStoreWritesExpiresSoAVolatilePolicyCanEvictIt() {
+        DedupStore store = store();
+        store.markDelivered(facts("fact", 500));
+        store.claim(Map.of("first_view:alice", "view-1"));
+        store.advance(Map.of(ACME_PLAN, 5L));
+        store.restore(Map.of(ACME_PLAN, new ClockRestore(5L, 3L)));
+
+        List<String> keys = raw.keys("*");
+        assertThat(keys).hasSizeGreaterThan(10);
+        assertThat(keys).allSatisfy(key -> assertThat(raw.pttl(key)).as(key).isPositive());
     }
 
     @Test
@@ -142,13 +218,12 @@ class RedisDedupStoreIT extends DedupStoreContract {
         DedupStore staging = RedisDedupStore.connect(settings(redis.uri(), "staging:"), Duration.ofDays(7));
         DedupStore production = store();
         try (staging) {
-            LegacyIds.markDelivered(staging, List.of("signup-alice"));
+            staging.markDelivered(List.of(SIGNUP_ALICE));
             staging.claim(Map.of("first_view:alice", "view-1"));
 
-            assertThat(raw.exists(
-                            "staging:delivered:" + LegacyIds.key("signup-alice").eventId()))
-                    .isEqualTo(1L);
-            assertThat(LegacyIds.delivered(production, List.of("signup-alice"))).isEmpty();
+            assertThat(raw.keys("staging:*")).isNotEmpty();
+            assertThat(raw.keys("tracking:*")).isEmpty();
+            assertThat(production.delivered(List.of(SIGNUP_ALICE))).isEmpty();
             assertThat(production.claim(Map.of("first_view:alice", "view-2")))
                     .containsExactly(Map.entry("first_view:alice", "view-2"));
         }
@@ -157,38 +232,72 @@ class RedisDedupStoreIT extends DedupStoreContract {
     @Test
     void aNewStoreOnTheSameRedisRemembersWhatTheOldOneStored() {
         try (DedupStore before = newStore(Duration.ofDays(7))) {
-            LegacyIds.markDelivered(before, List.of("signup-alice"));
+            before.markDelivered(List.of(SIGNUP_ALICE));
             before.claim(Map.of("first_view:alice", "view-1"));
             before.advance(Map.of(ACME_PLAN, 200L));
         }
 
         DedupStore after = store();
 
-        assertThat(LegacyIds.delivered(after, List.of("signup-alice", "signup-bob")))
-                .containsExactly("signup-alice");
+        assertThat(after.delivered(List.of(SIGNUP_ALICE, SIGNUP_BOB))).containsExactly(SIGNUP_ALICE);
         assertThat(after.claim(Map.of("first_view:alice", "view-2")))
                 .containsExactly(Map.entry("first_view:alice", "view-1"));
         assertThat(after.advance(Map.of(ACME_PLAN, 100L))).containsExactly(Map.entry(ACME_PLAN, 200L));
     }
 
     @Test
-    void eachOperationIsOneRedisCommandWhateverTheBatchSize() {
+    void writesAgainWhereAnHourDecidedAgainPutsAFact() {
+        DedupStore knowing = store();
+        knowing.markDelivered(List.of(SIGNUP_ALICE)); // hour decided: 16 buckets, known to this store
+        String meta = "tracking:{m}h:" + RedisKeyLayout.hourOf(OCCURRED);
+        raw.del(meta); // as if it expired or was evicted, then another instance decided anew:
+        raw.hset(meta, Map.of("n", "40", "c", "1"));
+
+        knowing.markDelivered(List.of(SIGNUP_BOB));
+
+        assertThat(store().delivered(List.of(SIGNUP_BOB)))
+                .as("a store that reads the hour anew finds bob where 40 buckets put him")
+                .containsExactly(SIGNUP_BOB);
+    }
+
+    @Test
+    void eachOperationSendsAtMostOneCommandPerShardWhateverTheBatchSize() {
         DedupStore store = store();
-        List<String> batch = factIds("fact", 2000);
+        List<FactKey> batch = facts("fact", 2000);
+        Map<String, String> claims = new HashMap<>();
+        Map<String, Long> clocks = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            claims.put("first_view:user-" + i, "view-" + i);
+            clocks.put("team-" + i + SEP + "plan", (long) i);
+        }
         warmUp(store);
         raw.configResetstat();
 
-        LegacyIds.delivered(store, batch);
-        LegacyIds.markDelivered(store, batch);
-        store.claim(Map.of("first_view:alice", "view-1", "first_view:bob", "view-2"));
-        store.advance(Map.of(ACME_PLAN, 1L, ACME_SEATS, 2L));
+        store.delivered(batch);
+        store.markDelivered(batch);
+        long bucketCommands = commandCalls().getOrDefault("evalsha", 0L);
+        store.claim(claims);
+        store.advance(clocks);
 
         Map<String, Long> calls = commandCalls();
-        assertThat(calls.get("mget")).as("MGET calls").isEqualTo(1L);
-        assertThat(calls.get("evalsha")).as("EVALSHA calls").isEqualTo(3L);
+        assertThat(bucketCommands)
+                .as("EVALSHA calls of delivered and markDelivered: one per shard each, and one for the hour")
+                .isEqualTo(16 + 16 + 1);
+        assertThat(calls.get("evalsha")).as("EVALSHA calls in all").isEqualTo(16 + 16 + 1 + 16 + 16);
         assertThat(calls.keySet())
-                .as("commands sent to Redis (SET and GET run inside the scripts)")
-                .containsExactlyInAnyOrder("mget", "evalsha", "set", "get", "config|resetstat");
+                .as("commands sent to Redis (the others run inside the scripts)")
+                .containsExactlyInAnyOrder(
+                        "evalsha",
+                        "hexists",
+                        "hset",
+                        "pexpire",
+                        "hsetnx",
+                        "hincrby",
+                        "hget",
+                        "get",
+                        "set",
+                        "config|resetstat",
+                        "info");
     }
 
     @Test
@@ -198,28 +307,31 @@ class RedisDedupStoreIT extends DedupStoreContract {
 
         raw.scriptFlush();
 
-        LegacyIds.markDelivered(store, List.of("signup-alice"));
-        assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
+        store.markDelivered(List.of(SIGNUP_ALICE));
+        assertThat(store.delivered(List.of(SIGNUP_ALICE))).containsExactly(SIGNUP_ALICE);
         assertThat(store.claim(Map.of("first_view:alice", "view-1")))
                 .containsExactly(Map.entry("first_view:alice", "view-1"));
+        store.release(Map.of("first_view:alice", "view-1"));
         assertThat(store.advance(Map.of(ACME_PLAN, 5L))).isEmpty();
+        store.restore(Map.of(ACME_PLAN, new ClockRestore(5L, null)));
+        assertThat(store.advance(Map.of(ACME_PLAN, 1L))).isEmpty();
     }
 
     @Test
     void failsEveryOperationWithinTheTimeoutWhileRedisIsDownAndRecoversWhenItIsBack() {
         try (RedisServer server = RedisServer.start();
                 DedupStore store = RedisDedupStore.connect(settings(server.uri(), "tracking:"), Duration.ofDays(7))) {
-            LegacyIds.markDelivered(store, List.of("signup-alice"));
+            store.markDelivered(List.of(SIGNUP_ALICE));
 
             server.kill();
 
             assertEveryOperationFailsPromptly(store, "redis://127.0.0.1:" + server.port());
 
             server.restartOnSamePort();
-            awaitAnswers(store, "the same store works again after Redis restarts", "signup-bob");
-            assertThat(LegacyIds.delivered(store, List.of("signup-alice", "signup-bob")))
+            awaitAnswers(store, "the same store works again after Redis restarts", SIGNUP_BOB);
+            assertThat(store.delivered(List.of(SIGNUP_ALICE, SIGNUP_BOB)))
                     .as("signup-alice was lost with the Redis that had no persistence")
-                    .containsExactly("signup-bob");
+                    .containsExactly(SIGNUP_BOB);
             assertThat(store.claim(Map.of("first_view:alice", "view-1"))).hasSize(1);
             assertThat(store.advance(Map.of(ACME_PLAN, 5L))).isEmpty();
         }
@@ -235,14 +347,14 @@ class RedisDedupStoreIT extends DedupStoreContract {
             signal("STOP", pid);
             try {
                 assertEveryOperationFailsPromptly(store, "redis://127.0.0.1:" + server.port());
-                assertThatThrownBy(() -> LegacyIds.delivered(store, List.of("signup-alice")))
+                assertThatThrownBy(() -> store.delivered(List.of(SIGNUP_ALICE)))
                         .hasMessageContaining("got no answer within 500 ms");
             } finally {
                 signal("CONT", pid);
             }
 
-            awaitAnswers(store, "the store answers again once Redis resumes", "signup-alice");
-            assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
+            awaitAnswers(store, "the store answers again once Redis resumes", SIGNUP_ALICE);
+            assertThat(store.delivered(List.of(SIGNUP_ALICE))).containsExactly(SIGNUP_ALICE);
         }
     }
 
@@ -259,8 +371,8 @@ class RedisDedupStoreIT extends DedupStoreContract {
                 assertEveryOperationFailsPromptly(store, "redis://127.0.0.1:" + server.port());
 
                 server.restartOnSamePort();
-                awaitAnswers(store, "the store connects once Redis is up", "signup-alice");
-                assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
+                awaitAnswers(store, "the store connects once Redis is up", SIGNUP_ALICE);
+                assertThat(store.delivered(List.of(SIGNUP_ALICE))).containsExactly(SIGNUP_ALICE);
             }
         }
     }
@@ -298,12 +410,12 @@ class RedisDedupStoreIT extends DedupStoreContract {
                     .hasMessageNotContaining("wrong-pw");
 
             try (DedupStore store = RedisDedupStore.connect(settings(right, "tracking:"), Duration.ofDays(7))) {
-                LegacyIds.markDelivered(store, List.of("signup-alice"));
-                assertThat(LegacyIds.delivered(store, List.of("signup-alice"))).containsExactly("signup-alice");
+                store.markDelivered(List.of(SIGNUP_ALICE));
+                assertThat(store.delivered(List.of(SIGNUP_ALICE))).containsExactly(SIGNUP_ALICE);
                 assertThat(store.description()).doesNotContain("s3cret-pw");
 
                 server.kill();
-                assertThatThrownBy(() -> LegacyIds.delivered(store, List.of("signup-alice")))
+                assertThatThrownBy(() -> store.delivered(List.of(SIGNUP_ALICE)))
                         .isInstanceOf(DedupStoreUnavailableException.class)
                         .satisfies(e -> assertThat(allMessages(e)).doesNotContain("s3cret-pw"));
             }
@@ -320,44 +432,40 @@ class RedisDedupStoreIT extends DedupStoreContract {
                 .hasMessageContaining("DB index");
     }
 
-    /** Not an assertion: how long one batch of 2000 ids takes on local Redis, printed for the record. */
+    /** Not an assertion: how long one batch of 2000 facts takes on local Redis, printed for the record. */
     @Test
-    void measuresABatchOfTwoThousandIds() {
+    void measuresABatchOfTwoThousandFacts() {
         DedupStore store = store();
         warmUp(store);
         for (int i = 0; i < 50; i++) {
-            List<String> batch = factIds("warm-" + i, 2000);
-            LegacyIds.delivered(store, batch);
-            LegacyIds.markDelivered(store, batch);
+            List<FactKey> batch = facts("warm-" + i, 2000);
+            store.delivered(batch);
+            store.markDelivered(batch);
         }
         int rounds = 200;
         long[] deliveredNanos = new long[rounds];
         long[] markNanos = new long[rounds];
         long[] pingNanos = new long[rounds];
         for (int i = 0; i < rounds; i++) {
-            List<String> batch = factIds("measured-" + i, 2000);
+            List<FactKey> batch = facts("measured-" + i, 2000);
             long start = System.nanoTime();
-            LegacyIds.delivered(store, batch);
+            store.delivered(batch);
             long between = System.nanoTime();
-            LegacyIds.markDelivered(store, batch);
+            store.markDelivered(batch);
             long end = System.nanoTime();
             raw.ping();
             pingNanos[i] = System.nanoTime() - end;
             deliveredNanos[i] = between - start;
             markNanos[i] = end - between;
         }
-        long keys = raw.dbsize();
-        String memory = raw.info("memory");
-        raw.flushall();
-        long emptyBytes = usedMemory(raw.info("memory"));
         long[] bothNanos = new long[rounds];
         for (int i = 0; i < rounds; i++) {
             bothNanos[i] = deliveredNanos[i] + markNanos[i];
         }
         System.out.printf(
-                "RedisDedupStore, 2000 ids per call, %d rounds on local Redis: delivered + markDelivered p50 %.2f ms"
-                        + " p99 %.2f ms; delivered (MGET) p50 %.2f ms p99 %.2f ms; markDelivered (EVALSHA) p50"
-                        + " %.2f ms p99 %.2f ms; PING p50 %.3f ms; ~%d bytes of Redis memory per delivered id%n",
+                "RedisDedupStore, 2000 facts per call, %d rounds on local Redis: delivered + markDelivered p50 %.2f"
+                        + " ms p99 %.2f ms; delivered p50 %.2f ms p99 %.2f ms; markDelivered p50 %.2f ms p99 %.2f"
+                        + " ms; PING p50 %.3f ms%n",
                 rounds,
                 percentile(bothNanos, 50),
                 percentile(bothNanos, 99),
@@ -365,17 +473,18 @@ class RedisDedupStoreIT extends DedupStoreContract {
                 percentile(deliveredNanos, 99),
                 percentile(markNanos, 50),
                 percentile(markNanos, 99),
-                percentile(pingNanos, 50),
-                (usedMemory(memory) - emptyBytes) / keys);
+                percentile(pingNanos, 50));
     }
 
     private static void assertEveryOperationFailsPromptly(DedupStore store, String address) {
         List<Consumer<DedupStore>> operations = List.of(
-                s -> LegacyIds.delivered(s, List.of("signup-alice")),
-                s -> LegacyIds.markDelivered(s, List.of("signup-alice")),
+                s -> s.delivered(List.of(SIGNUP_ALICE)),
+                s -> s.markDelivered(List.of(SIGNUP_ALICE)),
                 s -> s.claim(Map.of("first_view:alice", "view-1")),
-                s -> s.advance(Map.of(ACME_PLAN, 5L)));
-        List<String> names = List.of("delivered", "markDelivered", "claim", "advance");
+                s -> s.release(Map.of("first_view:alice", "view-1")),
+                s -> s.advance(Map.of(ACME_PLAN, 5L)),
+                s -> s.restore(Map.of(ACME_PLAN, new ClockRestore(5L, null))));
+        List<String> names = List.of("delivered", "markDelivered", "claim", "release", "advance", "restore");
         for (int i = 0; i < operations.size(); i++) {
             Consumer<DedupStore> operation = operations.get(i);
             DedupStoreUnavailableException e = assertTimeoutPreemptively(
@@ -386,20 +495,28 @@ class RedisDedupStoreIT extends DedupStoreContract {
         }
     }
 
-    /** Waits (up to 15 s) until {@code store} answers again, proven by marking {@code factId} delivered. */
-    private static void awaitAnswers(DedupStore store, String label, String factId) {
+    /** Waits (up to 15 s) until {@code store} answers again, proven by marking {@code fact} delivered. */
+    private static void awaitAnswers(DedupStore store, String label, FactKey fact) {
         await(label)
                 .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreException(DedupStoreUnavailableException.class)
-                .untilAsserted(() -> LegacyIds.markDelivered(store, List.of(factId)));
+                .untilAsserted(() -> store.markDelivered(List.of(fact)));
     }
 
+    /** Loads the scripts and learns the hour of {@link #OCCURRED}. */
     private static void warmUp(DedupStore store) {
-        LegacyIds.delivered(store, List.of("warm-up"));
-        LegacyIds.markDelivered(store, List.of("warm-up"));
+        FactKey warmUp = fact("warm-up");
+        store.delivered(List.of(warmUp));
+        store.markDelivered(List.of(warmUp));
         store.claim(Map.of("warm-up", "warm-up"));
+        store.release(Map.of("warm-up", "warm-up"));
         store.advance(Map.of("warm-up", 1L));
+        store.restore(Map.of("warm-up", new ClockRestore(1L, null)));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Map<String, Long> commandCalls() {
@@ -409,11 +526,6 @@ class RedisDedupStoreIT extends DedupStoreContract {
             calls.put(matcher.group(1), Long.parseLong(matcher.group(2)));
         }
         return calls;
-    }
-
-    private static long usedMemory(String info) {
-        Matcher matcher = Pattern.compile("used_memory:(\\d+)").matcher(info);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     private static double percentile(long[] nanos, int percentile) {
