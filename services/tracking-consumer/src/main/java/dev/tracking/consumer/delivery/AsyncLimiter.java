@@ -21,7 +21,7 @@ final class AsyncLimiter {
             CompletableFuture<T> started;
             try {
                 started = task.get();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too, as supplyAsync would: else the slot is never released
                 started = CompletableFuture.failedFuture(e);
             }
             started.whenComplete((value, error) -> {

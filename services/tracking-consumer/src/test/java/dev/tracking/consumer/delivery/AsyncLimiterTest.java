@@ -1,6 +1,7 @@
 package dev.tracking.consumer.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +142,39 @@ class AsyncLimiterTest {
     }
 
     /**
+     * A supplier can throw an {@link Error} as well, e.g. {@link ExceptionInInitializerError} from a transport class
+     * that failed to initialise. Like {@link CompletableFuture#supplyAsync}, the limiter fails that task's future with
+     * it; otherwise the slot is never released and, when the task was waiting, the task that handed it its slot never
+     * completes.
+     */
+    @Test
+    void aTaskThatThrowsAnErrorWhenStartedFailsItsOwnFutureAndFreesItsSlot() {
+        AsyncLimiter limiter = new AsyncLimiter(1);
+        ExceptionInInitializerError brokenTransport = brokenTransportClass();
+
+        CompletableFuture<String> broken = submitWithoutThrowing(limiter, throwing(brokenTransport));
+        limiter.submit(task("a"));
+
+        assertThat(errorOf(broken)).isSameAs(brokenTransport);
+        assertThat(started).containsExactly("a");
+    }
+
+    @Test
+    void aWaitingTaskThatThrowsAnErrorWhenStartedFailsOnlyItsOwnFutureAndPassesItsSlotOn() {
+        AsyncLimiter limiter = new AsyncLimiter(1);
+        ExceptionInInitializerError brokenTransport = brokenTransportClass();
+        CompletableFuture<String> a = limiter.submit(task("a"));
+        CompletableFuture<String> broken = limiter.submit(throwing(brokenTransport));
+        limiter.submit(task("b"));
+
+        finish("a");
+
+        assertThat(a).isCompletedWithValue("a done");
+        assertThat(errorOf(broken)).isSameAs(brokenTransport);
+        assertThat(started).containsExactly("a", "b");
+    }
+
+    /**
      * Six threads submit while two others complete what runs. Each submitter waits for its task before it submits the
      * next, so the limiter is kept at the edge between a free slot and a full one, where a check-then-act race would
      * start one task too many. Nothing completes before {@code max} tasks ran at once, so the high-water mark must be
@@ -231,6 +265,16 @@ class AsyncLimiterTest {
         };
     }
 
+    private static Supplier<CompletableFuture<String>> throwing(Error failure) {
+        return () -> {
+            throw failure;
+        };
+    }
+
+    private static ExceptionInInitializerError brokenTransportClass() {
+        return new ExceptionInInitializerError("HttpPostHogTransport could not be initialised");
+    }
+
     private void finish(String name) {
         runningTasks.get(name).complete(name + " done");
     }
@@ -244,6 +288,15 @@ class AsyncLimiterTest {
                 .filter(task -> !task.getValue().isDone())
                 .map(Map.Entry::getKey)
                 .toList();
+    }
+
+    private static CompletableFuture<String> submitWithoutThrowing(
+            AsyncLimiter limiter, Supplier<CompletableFuture<String>> task) {
+        List<CompletableFuture<String>> result = new ArrayList<>();
+        assertThatCode(() -> result.add(limiter.submit(task)))
+                .as("submit reports the task's failure in its future")
+                .doesNotThrowAnyException();
+        return result.get(0);
     }
 
     private static Throwable errorOf(CompletableFuture<?> future) {
