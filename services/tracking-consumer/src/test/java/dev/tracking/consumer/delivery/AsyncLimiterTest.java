@@ -175,6 +175,30 @@ class AsyncLimiterTest {
     }
 
     /**
+     * Tasks that complete as soon as they are started (a dry run, a cached answer) hand their slot on while the task
+     * before them is still completing; a long queue of them must not need a stack frame per task.
+     */
+    @Test
+    void aLongQueueOfTasksThatCompleteAtOnceAllRun() {
+        AsyncLimiter limiter = new AsyncLimiter(1);
+        CompletableFuture<String> a = limiter.submit(task("a"));
+        List<CompletableFuture<String>> waiting = new ArrayList<>();
+        for (int n = 0; n < 10_000; n++) {
+            waiting.add(limiter.submit(() -> CompletableFuture.completedFuture("answered at once")));
+        }
+
+        finish("a");
+
+        assertThat(a).isCompletedWithValue("a done");
+        assertThat(waiting.stream().filter(task -> !task.isDone()).count())
+                .as("waiting tasks never completed")
+                .isZero();
+        assertThat(waiting).extracting(CompletableFuture::join).containsOnly("answered at once");
+        limiter.submit(task("b"));
+        assertThat(started).containsExactly("a", "b");
+    }
+
+    /**
      * Six threads submit while two others complete what runs. Each submitter waits for its task before it submits the
      * next, so the limiter is kept at the edge between a free slot and a full one, where a check-then-act race would
      * start one task too many. Nothing completes before {@code max} tasks ran at once, so the high-water mark must be
