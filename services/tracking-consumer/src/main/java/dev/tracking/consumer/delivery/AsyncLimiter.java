@@ -10,6 +10,8 @@ final class AsyncLimiter {
     private final int max;
     private final Queue<Runnable> waiting = new ArrayDeque<>();
     private int running;
+    /** Waiting tasks that were given a slot while this thread was starting another one; see {@link #release}. */
+    private final ThreadLocal<Queue<Runnable>> startingOnThisThread = new ThreadLocal<>();
 
     AsyncLimiter(int max) {
         this.max = max;
@@ -21,7 +23,7 @@ final class AsyncLimiter {
             CompletableFuture<T> started;
             try {
                 started = task.get();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too, as supplyAsync would: else the slot is never released
                 started = CompletableFuture.failedFuture(e);
             }
             started.whenComplete((value, error) -> {
@@ -50,10 +52,25 @@ final class AsyncLimiter {
             next = waiting.poll();
             if (next == null) {
                 running--;
+                return;
             }
         }
-        if (next != null) {
-            next.run();
+        // A task that completes as soon as it starts releases its slot inside next.run(): starting the one after it
+        // there would take a stack frame per waiting task and overflow on a long queue. The outermost release on this
+        // thread starts them one after another instead.
+        Queue<Runnable> handedOn = startingOnThisThread.get();
+        if (handedOn != null) {
+            handedOn.add(next);
+            return;
+        }
+        handedOn = new ArrayDeque<>();
+        startingOnThisThread.set(handedOn);
+        try {
+            for (Runnable start = next; start != null; start = handedOn.poll()) {
+                start.run();
+            }
+        } finally {
+            startingOnThisThread.remove();
         }
     }
 }
