@@ -297,14 +297,28 @@ public final class FactPipeline {
         return new Sendable(filtered, byPartition);
     }
 
-    /** Every partition's events concurrently, each partition's in order; returns once every delivery has ended. */
+    /**
+     * Every partition's events concurrently, each partition's in order; returns once every delivery has ended, even
+     * when starting one of them failed (no request may outlive this poll's processing).
+     */
     private Map<TopicPartition, DeliveryOutcome> deliver(Sendable sendable) {
         Instant deadline = clock.instant().plus(inPlaceLimit);
         Map<TopicPartition, CompletableFuture<DeliveryOutcome>> deliveries = new LinkedHashMap<>();
-        sendable.byPartition()
-                .forEach((partition, events) -> deliveries.put(partition, sender.deliver(events, deadline)));
+        RuntimeException notStarted = null;
+        for (Map.Entry<TopicPartition, List<PostHogEvent>> partition :
+                sendable.byPartition().entrySet()) {
+            try {
+                deliveries.put(partition.getKey(), sender.deliver(partition.getValue(), deadline));
+            } catch (RuntimeException e) {
+                notStarted = e;
+                break;
+            }
+        }
         Map<TopicPartition, DeliveryOutcome> outcomes = new HashMap<>();
         deliveries.forEach((partition, delivery) -> outcomes.put(partition, delivery.join()));
+        if (notStarted != null) {
+            throw notStarted;
+        }
         return outcomes;
     }
 
