@@ -261,7 +261,11 @@ public final class PostHogSender {
         long now = clock.millis();
         long wait = holdUntil.get() - now;
         if (wait <= 0) {
-            return send.get();
+            try {
+                return send.get();
+            } catch (Throwable e) { // when the hold ended, this runs on the scheduler, where a throw is never seen
+                return CompletableFuture.failedFuture(e);
+            }
         }
         if (now + wait > deadline.toEpochMilli()) {
             return CompletableFuture.failedFuture(new PostHogUnavailableException(

@@ -383,6 +383,30 @@ class PostHogSenderTest {
         assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
     }
 
+    @Test
+    void anUnexpectedErrorThrownByTheTransportWhenAHoldEndsIsAMisconfiguration() {
+        posthog.answer(body -> {
+            if (posthog.requests().size() == 1) {
+                return completed(rateLimited(Duration.ofSeconds(600)));
+            }
+            throw new IllegalStateException("a bug in the transport");
+        });
+        PostHogSender sender = sender();
+        sender.deliver(List.of(view(0)), FAR_DEADLINE).join();
+
+        DeliveryOutcome outcome = scheduler.runUntilDone(sender.deliver(List.of(view(1)), FAR_DEADLINE));
+
+        assertThat(posthog.sent()).containsExactly(sent(START, 0), sent(START.plusSeconds(600), 1));
+        assertThat(outcome.failure())
+                .isInstanceOf(PostHogMisconfiguredException.class)
+                .hasMessageContaining("a bug in the transport");
+        assertThat(scheduler
+                        .runUntilDone(sender.deliver(List.of(view(2)), FAR_DEADLINE))
+                        .failure())
+                .as("the connection slot was given back")
+                .isInstanceOf(PostHogMisconfiguredException.class);
+    }
+
     // --- cutting events into requests
 
     @Test
