@@ -132,9 +132,7 @@ public final class PostHogSender {
     private CompletableFuture<Void> deliverRequest(
             List<PostHogEvent> events, Progress progress, int carried, Instant firstFailure, Instant deadline) {
         if (clock.instant().isAfter(deadline)) {
-            progress.fail(new PostHogUnavailableException(
-                    "this poll's deliveries reached tracking.delivery.in-place-limit; the rest is retried later",
-                    null));
+            progress.fail(inPlaceLimitReached());
             return DONE;
         }
         BatchBody body = BatchBody.of(limits.apiKey(), limits.historicalMigration(), events, limits.gzipLevel());
@@ -255,10 +253,14 @@ public final class PostHogSender {
 
     /**
      * Sends once the hold has passed (checked when the request's turn comes, so a hold that began while it was queued
-     * applies too); fails with {@link PostHogUnavailableException} at once when the hold outlasts the deadline.
+     * applies too); fails with {@link PostHogUnavailableException} at once when the deadline has passed (an in-place
+     * retry due after it is not sent) or the hold outlasts it.
      */
     private <T> CompletableFuture<T> afterHold(Instant deadline, Supplier<CompletableFuture<T>> send) {
         long now = clock.millis();
+        if (now > deadline.toEpochMilli()) {
+            return CompletableFuture.failedFuture(inPlaceLimitReached());
+        }
         long wait = holdUntil.get() - now;
         if (wait <= 0) {
             try {
@@ -286,6 +288,11 @@ public final class PostHogSender {
                 wait,
                 TimeUnit.MILLISECONDS);
         return later;
+    }
+
+    private static PostHogUnavailableException inPlaceLimitReached() {
+        return new PostHogUnavailableException(
+                "this poll's deliveries reached tracking.delivery.in-place-limit; the rest is retried later", null);
     }
 
     private static String quoted(String body) {

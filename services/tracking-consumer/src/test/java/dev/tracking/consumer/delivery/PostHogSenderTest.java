@@ -336,6 +336,19 @@ class PostHogSenderTest {
         assertThat(outcome.failure()).isInstanceOf(PostHogUnavailableException.class);
     }
 
+    @Test
+    void noRetryIsSentAfterTheDeadline() {
+        posthog.answer(body -> completed(response(503)));
+
+        DeliveryOutcome outcome = scheduler.runUntilDone(sender().deliver(views(2), START.plusSeconds(1)));
+
+        assertThat(posthog.sentAt())
+                .as("the fourth attempt, due 2.1 s after the start, is past the deadline")
+                .containsExactly(START, START.plusMillis(300), START.plusMillis(900));
+        assertThat(outcome.resolved()).isZero();
+        assertThat(outcome.failure()).isInstanceOf(PostHogUnavailableException.class);
+    }
+
     // --- misconfiguration
 
     @Test
