@@ -18,18 +18,14 @@ import dev.tracking.consumer.dedup.RedisDedupStore;
 import dev.tracking.consumer.dedup.StateFilter;
 import dev.tracking.consumer.delivery.BackoffPolicy;
 import dev.tracking.consumer.delivery.DeliveryHealth;
+import dev.tracking.consumer.delivery.DeliveryResilience;
 import dev.tracking.consumer.delivery.DryRunTransport;
-import dev.tracking.consumer.delivery.FailureClassifier;
 import dev.tracking.consumer.delivery.HttpPostHogTransport;
 import dev.tracking.consumer.delivery.PostHogSender;
 import dev.tracking.consumer.delivery.PostHogTransport;
-import dev.tracking.consumer.delivery.PostHogUnavailableException;
-import dev.tracking.consumer.delivery.Verdict;
 import dev.tracking.consumer.mapping.FactMapping;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -140,48 +136,13 @@ public class PipelineConfiguration {
 
     @Bean
     CircuitBreaker postHogCircuitBreaker(DeliveryProperties delivery) {
-        DeliveryProperties.CircuitBreaker settings = delivery.circuitBreaker();
-        return CircuitBreaker.of(
-                "posthog",
-                CircuitBreakerConfig.custom()
-                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                        .slidingWindowSize(settings.slidingWindowSize())
-                        .minimumNumberOfCalls(settings.minimumCalls())
-                        .failureRateThreshold(settings.failureRateThreshold())
-                        .waitDurationInOpenState(settings.openDuration())
-                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                        .permittedNumberOfCallsInHalfOpenState(2)
-                        .recordResult(result -> result instanceof PostHogTransport.Response response
-                                && FailureClassifier.classify(response.status()).isRetryable())
-                        // our own refusal to wait past a Retry-After or the in-place limit says nothing of PostHog
-                        .ignoreExceptions(PostHogUnavailableException.class)
-                        .build());
+        return DeliveryResilience.circuitBreaker(delivery.circuitBreaker());
     }
 
     @Bean
     Retry postHogRetry(DeliveryProperties delivery) {
-        DeliveryProperties.Retry settings = delivery.retry();
-        BackoffPolicy backoff = new BackoffPolicy(
-                settings.initialBackoff(),
-                settings.multiplier(),
-                settings.maxBackoff(),
-                settings.jitter(),
-                () -> ThreadLocalRandom.current().nextDouble());
-        return Retry.of(
-                "posthog",
-                RetryConfig.<PostHogTransport.Response>custom()
-                        .maxAttempts(settings.maxAttempts())
-                        // a Retry-After longer than the longest in-place wait is honoured by pausing the partition
-                        .retryOnResult(response -> FailureClassifier.classify(response.status()) == Verdict.RETRY
-                                && (response.retryAfter() == null
-                                        || response.retryAfter().compareTo(settings.maxBackoff()) <= 0))
-                        .retryOnException(error -> FailureClassifier.classify(error) == Verdict.RETRY)
-                        .intervalBiFunction((attempt, outcome) -> backoff.waitAfter(
-                                        attempt,
-                                        outcome.isRight() ? outcome.get().retryAfter() : null)
-                                .toMillis())
-                        .failAfterMaxAttempts(false)
-                        .build());
+        return DeliveryResilience.retry(
+                delivery.retry(), () -> ThreadLocalRandom.current().nextDouble());
     }
 
     @Bean(destroyMethod = "shutdownNow")

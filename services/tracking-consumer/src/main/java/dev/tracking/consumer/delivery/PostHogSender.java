@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,9 +132,7 @@ public final class PostHogSender {
     private CompletableFuture<Void> deliverRequest(
             List<PostHogEvent> events, Progress progress, int carried, Instant firstFailure, Instant deadline) {
         if (clock.instant().isAfter(deadline)) {
-            progress.fail(new PostHogUnavailableException(
-                    "this poll's deliveries reached tracking.delivery.in-place-limit; the rest is retried later",
-                    null));
+            progress.fail(inPlaceLimitReached());
             return DONE;
         }
         BatchBody body = BatchBody.of(limits.apiKey(), limits.historicalMigration(), events, limits.gzipLevel());
@@ -228,17 +226,71 @@ public final class PostHogSender {
         progress.fail(new PostHogMisconfiguredException(status, problem));
     }
 
-    /** Through the in-place {@link Retry} and the {@link CircuitBreaker}, one request slot, then the hold. */
+    /**
+     * One request, sent again in place by the {@link Retry} while the answer or error is {@link Verdict#RETRY}. Each
+     * attempt takes four steps: {@link #attempt} (the {@link CircuitBreaker}), {@link #whenSlotFree} (the limit of
+     * requests in flight), {@link #afterHold} (the deadline and a {@code Retry-After}), {@link #sendNow}.
+     */
     private CompletableFuture<PostHogTransport.Response> sendWithRetry(BatchBody body, Instant deadline) {
-        return retry.executeCompletionStage(
-                        scheduler,
-                        () -> breaker.executeCompletionStage(() -> throughLimiter(() ->
-                                afterHold(deadline, () -> transport.send(body).thenApply(this::holdIfAsked)))))
+        return retry.executeCompletionStage(scheduler, () -> attempt(body, deadline))
                 .toCompletableFuture();
     }
 
-    private <T> CompletableFuture<T> throughLimiter(Supplier<CompletableFuture<T>> send) {
-        return inFlight.submit(send);
+    /** One attempt, through the {@link CircuitBreaker}: while it is open, fails with no request sent. */
+    private CompletionStage<PostHogTransport.Response> attempt(BatchBody body, Instant deadline) {
+        return breaker.executeCompletionStage(() -> whenSlotFree(body, deadline));
+    }
+
+    /** Waits, without blocking a thread, until fewer than {@code maxConcurrentRequests} requests are in flight. */
+    private CompletableFuture<PostHogTransport.Response> whenSlotFree(BatchBody body, Instant deadline) {
+        return inFlight.submit(() -> afterHold(body, deadline));
+    }
+
+    /**
+     * Sends once the hold has passed (checked when the request's turn comes, so a hold that began while it was queued
+     * applies too); fails with {@link PostHogUnavailableException} at once when the deadline has passed (an in-place
+     * retry due after it is not sent) or the hold outlasts it.
+     */
+    private CompletableFuture<PostHogTransport.Response> afterHold(BatchBody body, Instant deadline) {
+        long now = clock.millis();
+        if (now > deadline.toEpochMilli()) {
+            return CompletableFuture.failedFuture(inPlaceLimitReached());
+        }
+        long wait = holdUntil.get() - now;
+        if (wait <= 0) {
+            return sendNow(body);
+        }
+        if (now + wait > deadline.toEpochMilli()) {
+            return CompletableFuture.failedFuture(new PostHogUnavailableException(
+                    "PostHog asked to wait " + wait + " ms (Retry-After), longer than this poll may take; the"
+                            + " partition is paused meanwhile",
+                    null,
+                    Duration.ofMillis(wait)));
+        }
+        CompletableFuture<PostHogTransport.Response> later = new CompletableFuture<>();
+        scheduler.schedule(
+                () -> afterHold(body, deadline).whenComplete((value, error) -> {
+                    if (error != null) {
+                        later.completeExceptionally(error);
+                    } else {
+                        later.complete(value);
+                    }
+                }),
+                wait,
+                TimeUnit.MILLISECONDS);
+        return later;
+    }
+
+    /**
+     * Sends the request; a {@code Retry-After} in the answer starts a hold. A transport that throws fails the attempt
+     * (after a hold this runs on the scheduler, where a throw would never be seen).
+     */
+    private CompletableFuture<PostHogTransport.Response> sendNow(BatchBody body) {
+        try {
+            return transport.send(body).thenApply(this::holdIfAsked);
+        } catch (Throwable e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -253,35 +305,9 @@ public final class PostHogSender {
         return response;
     }
 
-    /**
-     * Sends once the hold has passed (checked when the request's turn comes, so a hold that began while it was queued
-     * applies too); fails with {@link PostHogUnavailableException} at once when the hold outlasts the deadline.
-     */
-    private <T> CompletableFuture<T> afterHold(Instant deadline, Supplier<CompletableFuture<T>> send) {
-        long now = clock.millis();
-        long wait = holdUntil.get() - now;
-        if (wait <= 0) {
-            return send.get();
-        }
-        if (now + wait > deadline.toEpochMilli()) {
-            return CompletableFuture.failedFuture(new PostHogUnavailableException(
-                    "PostHog asked to wait " + wait + " ms (Retry-After), longer than this poll may take; the"
-                            + " partition is paused meanwhile",
-                    null,
-                    Duration.ofMillis(wait)));
-        }
-        CompletableFuture<T> later = new CompletableFuture<>();
-        scheduler.schedule(
-                () -> afterHold(deadline, send).whenComplete((value, error) -> {
-                    if (error != null) {
-                        later.completeExceptionally(error);
-                    } else {
-                        later.complete(value);
-                    }
-                }),
-                wait,
-                TimeUnit.MILLISECONDS);
-        return later;
+    private static PostHogUnavailableException inPlaceLimitReached() {
+        return new PostHogUnavailableException(
+                "this poll's deliveries reached tracking.delivery.in-place-limit; the rest is retried later", null);
     }
 
     private static String quoted(String body) {
