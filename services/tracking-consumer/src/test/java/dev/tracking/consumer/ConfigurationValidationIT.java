@@ -32,6 +32,11 @@ class ConfigurationValidationIT {
                 Arguments.of("tracking.dedup.store=postgres", "tracking.dedup.store", "postgres"),
                 Arguments.of("tracking.topics.engagement=bad topic!", "tracking.topics.engagement", "bad topic!"),
                 Arguments.of("tracking.delivery.retry.max-attempts=0", "tracking.delivery.retry.max-attempts", "0"),
+                Arguments.of( // with the default 10s request timeout and 5s back-off, past half of the 300 s poll
+                        // interval
+                        "tracking.delivery.in-place-limit=140s", "tracking.delivery.in-place-limit", "PT2M20S"),
+                Arguments.of("tracking.delivery.max-rejected-events=0", "tracking.delivery.max-rejected-events", "0"),
+                Arguments.of("tracking.topics.partitions=0", "tracking.topics.partitions", "0"),
                 Arguments.of( // ISO form: Boot shows the value as it converted it
                         "tracking.schema-registry.unknown-schema-hold=PT-1M",
                         "tracking.schema-registry.unknown-schema-hold",

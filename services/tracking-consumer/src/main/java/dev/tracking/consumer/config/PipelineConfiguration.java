@@ -205,12 +205,17 @@ public class PipelineConfiguration {
             KafkaProperties kafka,
             Clock clock) {
         Duration pollInterval = maxPollInterval(kafka);
-        Duration longestPoll = delivery.inPlaceLimit().plus(posthog.requestTimeout());
+        // past the limit, a request already sent may still take its timeout, and a wait already begun its back-off
+        Duration longestPoll = delivery.inPlaceLimit()
+                .plus(posthog.requestTimeout())
+                .plus(delivery.retry().maxBackoff());
         if (longestPoll.multipliedBy(2).compareTo(pollInterval) > 0) {
             throw new IllegalArgumentException("tracking.delivery.in-place-limit=" + delivery.inPlaceLimit()
                     + " plus tracking.posthog.request-timeout=" + posthog.requestTimeout()
+                    + " plus tracking.delivery.retry.max-backoff="
+                    + delivery.retry().maxBackoff()
                     + " must stay below half of max.poll.interval.ms=" + pollInterval.toMillis()
-                    + ", or a slow PostHog gets the consumer evicted from its group; lower the limit or raise"
+                    + ", or a slow PostHog gets the consumer evicted from its group; lower them or raise"
                     + " spring.kafka.consumer.properties.max.poll.interval.ms");
         }
         return new FactPipeline(
