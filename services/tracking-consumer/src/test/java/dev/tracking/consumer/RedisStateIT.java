@@ -4,7 +4,6 @@ import static dev.tracking.testkit.fixtures.FactFixtures.ACME;
 import static dev.tracking.testkit.fixtures.FactFixtures.factId;
 import static dev.tracking.testkit.fixtures.FactFixtures.minutesLater;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tracking.facts.DashboardViewed;
 import dev.tracking.facts.LeaderboardViewed;
@@ -36,6 +35,9 @@ class RedisStateIT {
     @BeforeEach
     void newGroup() {
         group = "redis-it-" + UUID.randomUUID();
+        try (GroupProgress progress = GroupProgress.of(stack.kafka().getBrokersAsString(), group)) {
+            progress.startAtTheEnd(); // only this test's facts, whichever test ran first
+        }
     }
 
     private ConfigurableApplicationContext consumer() {
@@ -55,14 +57,14 @@ class RedisStateIT {
                 new LeaderboardViewed(factId("thrice-" + group), minutesLater(1), ACME, "user-t", null);
         ConfigurableApplicationContext first = consumer();
         publish(view, view, view);
-        awaitEventCount("the fact reached PostHog", 1);
+        awaitSettled("the fact reached PostHog", 1);
 
         first.close();
         consumer();
         LeaderboardViewed after =
                 new LeaderboardViewed(factId("after-" + group), minutesLater(2), ACME, "user-t", null);
         publish(view, after);
-        awaitEventCount("the next fact reached PostHog", 2);
+        awaitSettled("the next fact reached PostHog", 2);
 
         assertThat(stack.posthog().events())
                 .extracting(CapturedEvent::uuid)
@@ -75,12 +77,12 @@ class RedisStateIT {
         String user = "user-first-view-" + group;
         ConfigurableApplicationContext first = consumer();
         publish(new DashboardViewed(factId("view-1-" + group), minutesLater(1), ACME, user, null));
-        awaitEventCount("the first view reached PostHog", 2);
+        awaitSettled("the first view reached PostHog", 2);
 
         first.close();
         consumer();
         publish(new DashboardViewed(factId("view-2-" + group), minutesLater(2), ACME, user, null));
-        awaitEventCount("the second view reached PostHog", 3);
+        awaitSettled("the second view reached PostHog", 3);
 
         assertThat(stack.posthog().events())
                 .extracting(CapturedEvent::event)
@@ -92,14 +94,14 @@ class RedisStateIT {
         String team = "team-stale-" + group;
         ConfigurableApplicationContext first = consumer();
         publish(new TeamProfileUpdated(factId("newer-" + group), minutesLater(30), team, null, null, "Newer name", 9));
-        awaitEventCount("the newer update reached PostHog", 1);
+        awaitSettled("the newer update reached PostHog", 1);
 
         first.close();
         consumer();
         publish(
                 new TeamProfileUpdated(factId("older-" + group), minutesLater(10), team, null, null, "Older name", 3),
                 new LeaderboardViewed(factId("marker-" + group), minutesLater(31), team, "user-s", null));
-        awaitEventCount("the marker after the stale update reached PostHog", 2);
+        awaitSettled("the marker after the stale update reached PostHog", 2);
 
         assertThat(stack.posthog().eventsNamed("$groupidentify"))
                 .singleElement()
@@ -116,12 +118,16 @@ class RedisStateIT {
         }
     }
 
-    private static void awaitEventCount(String label, int count) {
-        await(label).atMost(Duration.ofSeconds(60)).until(() -> stack.posthog().eventCount() >= count);
-        // and nothing more arrives: what is asserted next is complete
-        await(label + ", and no more")
-                .during(Duration.ofMillis(700))
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> stack.posthog().eventCount() == count);
+    /**
+     * Waits until the group has settled every published fact (committed every fact topic to its end: nothing of what
+     * was published is still on its way to PostHog), then asserts that PostHog accepted exactly {@code count} events.
+     */
+    private void awaitSettled(String label, int count) {
+        try (GroupProgress progress = GroupProgress.of(stack.kafka().getBrokersAsString(), group)) {
+            progress.awaitCaughtUp(label + ": the consumer settled every published fact", Duration.ofSeconds(60));
+        }
+        assertThat(stack.posthog().eventCount())
+                .as(label + ", and nothing more")
+                .isEqualTo(count);
     }
 }

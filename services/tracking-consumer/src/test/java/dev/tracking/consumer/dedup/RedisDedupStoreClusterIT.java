@@ -71,12 +71,7 @@ class RedisDedupStoreClusterIT extends DedupStoreContract {
 
     @Override
     protected void letTimePass(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        RedisClock.awaitPassed(duration, nodes());
     }
 
     @Override

@@ -91,12 +91,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
 
     @Override
     protected void letTimePass(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        RedisClock.awaitPassed(duration, List.of(raw));
     }
 
     @Override
