@@ -152,12 +152,13 @@ public final class FactPipeline {
         metrics.batchSize.record(records.size());
         metrics.received.increment(records.size());
         List<Partition> partitions = partitions(records);
+        Sendable sendable = null;
         try {
             RuntimeException stop = read(partitions);
             skipDelivered(partitions);
             map(partitions);
             setAsideOversize(partitions);
-            Sendable sendable = filter(partitions);
+            sendable = filter(partitions);
             Map<TopicPartition, DeliveryOutcome> outcomes = deliver(sendable);
             return settle(partitions, sendable, outcomes, consumer, stop);
         } catch (DedupStoreUnavailableException e) {
@@ -167,6 +168,9 @@ public final class FactPipeline {
         } catch (RuntimeException e) {
             // a bug: retried from the start like an outage (exact repeats at worst), never skipped
             log.error("unexpected failure processing {} records, retrying them later", records.size(), e);
+            if (sendable != null) {
+                state.abandon(sendable.filtered().taken());
+            }
             return startOver(partitions, e);
         } finally {
             metrics.batchDuration.record(Duration.ofNanos(System.nanoTime() - started));

@@ -11,9 +11,11 @@ import java.util.UUID;
  * trip (or one per shard). Implementations are thread-safe and throw {@link DedupStoreUnavailableException} when the
  * store cannot be reached or refuses a write.
  *
- * <p>State is changed only for what PostHog accepted: the pipeline claims and advances before sending (so that two
- * updates in flight are ordered), and {@link #release releases} claims and {@link #restore restores} clocks of events
- * that were then refused or dead-lettered.
+ * <p>State is changed only for what PostHog accepted: the pipeline reads clocks before sending ({@link #clocks}) and
+ * {@link #advance advances} them only for group updates PostHog accepted, so a process that dies between sending and
+ * hearing back leaves no clock that would make its redelivered updates look stale. Milestones are claimed before
+ * sending, by fact id (a redelivered first fact still holds its claim), and {@link #release released} for events PostHog
+ * refused.
  */
 public interface DedupStore extends AutoCloseable {
 
@@ -25,12 +27,6 @@ public interface DedupStore extends AutoCloseable {
      * @param occurredAtMillis the fact's {@code occurred_at}, epoch milliseconds
      */
     record FactKey(UUID eventId, long occurredAtMillis) {}
-
-    /**
-     * Undoes one {@link #advance}: if the key's clock is still {@code expected}, it becomes {@code replacement}, or is
-     * removed when {@code replacement} is null; a clock moved on by someone else is left alone.
-     */
-    record ClockRestore(long expected, Long replacement) {}
 
     /** Of {@code facts}, those delivered within the window. */
     Set<FactKey> delivered(Collection<FactKey> facts);
@@ -59,8 +55,8 @@ public interface DedupStore extends AutoCloseable {
      */
     Map<String, Long> advance(Map<String, Long> clocks);
 
-    /** Applies each {@link ClockRestore} atomically per key. */
-    void restore(Map<String, ClockRestore> restores);
+    /** The clock of each of {@code keys} (epoch milliseconds); keys never advanced are absent. Writes nothing. */
+    Map<String, Long> clocks(Collection<String> keys);
 
     /** Where the state lives, for logs and health: {@code memory} or the Redis address. */
     String description();

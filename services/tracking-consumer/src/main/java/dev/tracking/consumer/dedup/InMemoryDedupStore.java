@@ -133,17 +133,15 @@ public final class InMemoryDedupStore implements DedupStore {
     }
 
     @Override
-    public synchronized void restore(Map<String, ClockRestore> restores) {
-        restores.forEach((key, restore) -> {
-            Long current = clocks.get(key);
-            if (current != null && current == restore.expected()) {
-                if (restore.replacement() == null) {
-                    clocks.remove(key);
-                } else {
-                    clocks.put(key, restore.replacement());
-                }
+    public synchronized Map<String, Long> clocks(Collection<String> keys) {
+        Map<String, Long> current = new HashMap<>();
+        for (String key : keys) {
+            Long at = clocks.get(key);
+            if (at != null) {
+                current.put(key, at);
             }
-        });
+        }
+        return current;
     }
 
     @Override

@@ -68,14 +68,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>A full Redis.</b> Under {@code noeviction} a full Redis refuses writes (OOM error replies) and still answers
  * reads: {@link #delivered} works, {@link #markDelivered}, {@link #claim} and {@link #advance} fail at once with
  * {@link DedupStoreUnavailableException} (the pipeline then applies {@code tracking.dedup.on-unavailable}, pause or
- * fail-open, until expiring hashes make room), {@link #release} and {@link #restore} still work (they only shrink or
- * overwrite). The store warns at connect time when the policy is {@code noeviction} with a memory limit, or an {@code
+ * fail-open, until expiring hashes make room), {@link #release} (it only shrinks) and {@link #clocks} (it only reads) still
+ * work. The store warns at connect time when the policy is {@code noeviction} with a memory limit, or an {@code
  * allkeys-*} policy (which may evict claims and clocks).
  *
  * <p><b>Commands.</b> Every key carries one of {@code shards} hash tags, and each operation sends at most one command
  * per shard its keys fall in (a mark also counts its facts in the meta hash of each hour they happened in): an {@code
  * EVALSHA} of a Lua script that loops over that shard's keys, which also keeps
- * each claim (set-if-absent then read the holder), clock (compare-and-raise) and their undo atomic. All of them go out
+ * each claim (set-if-absent then read the holder), clock (compare-and-raise) and release atomic. All of them go out
  * at once over one multiplexed connection (in a cluster, one per node) and are awaited together. A script missing
  * from Redis' cache (after a restart or a failover) is sent once more with {@code EVAL}. An instance trusts an hour's
  * number of buckets for a minute; facts of an hour it does not know cost one round trip more (a lookup reads the
@@ -107,7 +107,6 @@ public final class RedisDedupStore implements DedupStore {
     private static final Duration HOUR_MARGIN = Duration.ofDays(1);
 
     private static final byte[] ONE = bytes("1");
-    private static final byte[] EMPTY = new byte[0];
 
     private final ClientResources resources;
     private final AbstractRedisClient client;
@@ -285,14 +284,17 @@ public final class RedisDedupStore implements DedupStore {
     }
 
     @Override
-    public void restore(Map<String, ClockRestore> restores) {
-        if (restores.isEmpty()) {
-            return;
+    public Map<String, Long> clocks(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
         }
-        execute(
-                "restore",
-                restores.size(),
-                redis -> perShard(restores, layout::clockKey, (keys, values) -> restoreShard(redis, keys, values)));
+        Map<String, Boolean> asked = new LinkedHashMap<>();
+        keys.forEach(key -> asked.put(key, Boolean.TRUE));
+        return execute(
+                "clocks",
+                asked.size(),
+                redis -> perShard(asked, layout::clockKey, (redisKeys, ignored) -> readClocksShard(redis, redisKeys))
+                        .thenApply(RedisDedupStore::previousClocks));
     }
 
     /** The Redis address without user info, such as {@code redis://redis.internal:6379/2}; a cluster's seeds. */
@@ -557,6 +559,11 @@ public final class RedisDedupStore implements DedupStore {
         return RedisScripts.ADVANCE.run(redis, ScriptOutputType.MULTI, keys, args);
     }
 
+    private static CompletableFuture<List<Object>> readClocksShard(
+            RedisClusterAsyncCommands<byte[], byte[]> redis, List<byte[]> keys) {
+        return RedisScripts.CLOCKS.run(redis, ScriptOutputType.MULTI, keys, List.of());
+    }
+
     private static Map<String, Long> previousClocks(List<ShardReply<List<Object>>> replies) {
         Map<String, Long> previous = new HashMap<>();
         for (ShardReply<List<Object>> shard : replies) {
@@ -568,16 +575,6 @@ public final class RedisDedupStore implements DedupStore {
             }
         }
         return previous;
-    }
-
-    private static CompletableFuture<Long> restoreShard(
-            RedisClusterAsyncCommands<byte[], byte[]> redis, List<byte[]> keys, List<ClockRestore> restores) {
-        List<byte[]> args = new ArrayList<>(2 * restores.size());
-        for (ClockRestore restore : restores) {
-            args.add(bytes(Long.toString(restore.expected())));
-            args.add(restore.replacement() == null ? EMPTY : bytes(Long.toString(restore.replacement())));
-        }
-        return RedisScripts.RESTORE.run(redis, ScriptOutputType.INTEGER, keys, args);
     }
 
     /**

@@ -101,20 +101,14 @@ final class RedisScripts {
             end
             return previous
             """);
-    // KEYS: clocks of one shard; ARGV[2i - 1]: expected value of KEYS[i], ARGV[2i]: its replacement, empty to delete.
-    // Deletes or overwrites with a value of the same size: allowed when Redis is full.
-    static final Script RESTORE = new Script("""
-            #!lua flags=allow-oom
+    // KEYS: clocks of one shard. Returns each clock, false (nil) when absent. Reads only: answers when Redis is full.
+    static final Script CLOCKS = new Script("""
+            #!lua flags=no-writes
+            local clocks = {}
             for i = 1, #KEYS do
-              if redis.call('GET', KEYS[i]) == ARGV[2 * i - 1] then
-                if ARGV[2 * i] == '' then
-                  redis.call('DEL', KEYS[i])
-                else
-                  redis.call('SET', KEYS[i], ARGV[2 * i], 'KEEPTTL')
-                end
-              end
+              clocks[i] = redis.call('GET', KEYS[i])
             end
-            return #KEYS
+            return clocks
             """);
 
     private RedisScripts() {}

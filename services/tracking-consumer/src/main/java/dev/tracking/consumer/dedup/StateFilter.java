@@ -1,7 +1,6 @@
 package dev.tracking.consumer.dedup;
 
 import dev.tracking.consumer.config.DedupProperties.OnUnavailable;
-import dev.tracking.consumer.dedup.DedupStore.ClockRestore;
 import dev.tracking.consumer.dedup.DedupStore.FactKey;
 import dev.tracking.consumer.mapping.PostHogEvent;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,13 +24,19 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #alreadyDelivered}: facts delivered before (within the window) are skipped;
  *   <li>{@link #filter}: a milestone is kept only for the fact holding its claim, and a {@code $groupidentify} is sent
- *       whole when none of its properties is older than the last value applied for the team, dropped when all are, and
- *       otherwise re-rendered without the stale ones under a uuid of its own (so a uuid never carries two bodies);
- *   <li>{@link #settle}: once PostHog has answered, claims and clocks taken by events it did not accept are given back,
- *       and delivered facts are remembered. State therefore only ever reflects what PostHog accepted.
+ *       whole when none of its properties is older than the last value PostHog accepted (or than one of this process
+ *       still in flight), dropped when all are, and otherwise re-rendered without the stale ones under a uuid of its own
+ *       (so a uuid never carries two bodies);
+ *   <li>{@link #settle}: once PostHog has answered, the clocks of the group updates it accepted are advanced, the claims
+ *       of events it refused or did not answer are given back, and delivered facts are remembered.
  * </ul>
  *
- * When the store is unreachable, {@link OnUnavailable#PAUSE} throws {@link DedupStoreUnavailableException} (the
+ * Clocks are read before sending and advanced only after PostHog accepted: a process that dies in between leaves no
+ * clock behind that would make its redelivered updates look stale to its successor. Updates of this process still in
+ * flight count too, so a later poll does not send an older value behind a newer one; {@link #abandon} forgets a batch
+ * that will not be settled (its records are read again).
+ *
+ * <p>When the store is unreachable, {@link OnUnavailable#PAUSE} throws {@link DedupStoreUnavailableException} (the
  * partitions are retried later), {@link OnUnavailable#FAIL_OPEN} delivers without the store's help.
  */
 public final class StateFilter {
@@ -41,27 +47,26 @@ public final class StateFilter {
     public record Dropped(int milestones, int staleGroupProperties, int staleGroupEvents) {}
 
     /**
-     * Events to send, what was dropped, and what the filter changed in the store on their behalf.
+     * Events to send, what was dropped, and what the filter took on their behalf.
      *
      * @param events the events to send, in order
      * @param dropped counts of what was left out
-     * @param taken claims and clocks taken for the kept events, to be given back for those PostHog does not accept
+     * @param taken claims taken and clocks due for the kept events, settled once PostHog has answered
      */
     public record Filtered(List<PostHogEvent> events, Dropped dropped, Taken taken) {}
 
-    /** The claims and clock advances made for a batch: per event, and what each clock was before. */
+    /** The claims taken for a batch, and the clock keys each kept group update will advance once accepted. */
     public static final class Taken {
         static final Taken NOTHING = new Taken();
 
         private final Map<PostHogEvent, String> claimByEvent = new IdentityHashMap<>();
         private final Map<PostHogEvent, List<String>> clocksByEvent = new IdentityHashMap<>();
-        private final Map<String, Long> advancedTo = new HashMap<>();
-        private final Map<String, Long> before = new HashMap<>();
     }
 
     private final DedupStore store;
     private final OnUnavailable onUnavailable;
     private final AtomicLong lastWarning = new AtomicLong();
+    private final Set<Taken> inFlight = ConcurrentHashMap.newKeySet();
 
     public StateFilter(DedupStore store, OnUnavailable onUnavailable) {
         this.store = store;
@@ -83,33 +88,31 @@ public final class StateFilter {
     /** Applies milestone claims and group-update order to {@code events} (in delivery order). */
     public Filtered filter(List<PostHogEvent> events) {
         Map<String, String> claims = new LinkedHashMap<>();
-        Map<String, Long> clocks = new HashMap<>();
+        Set<String> clockKeys = new HashSet<>();
         for (PostHogEvent event : events) {
             if (event.onceKey() != null) {
                 claims.putIfAbsent(event.onceKey(), event.factId());
             }
             if (event.groupUpdate() != null) {
                 for (String property : event.groupUpdate().properties()) {
-                    clocks.merge(clockKey(event, property), event.groupUpdate().occurredAtMillis(), Math::max);
+                    clockKeys.add(clockKey(event, property));
                 }
             }
         }
-        if (claims.isEmpty() && clocks.isEmpty()) {
+        if (claims.isEmpty() && clockKeys.isEmpty()) {
             return new Filtered(events, new Dropped(0, 0, 0), Taken.NOTHING);
         }
         Map<String, String> holders;
         Map<String, Long> applied;
         try {
             holders = claims.isEmpty() ? Map.of() : store.claim(claims);
-            applied = clocks.isEmpty() ? Map.of() : store.advance(clocks);
+            applied = clockKeys.isEmpty() ? new HashMap<>() : new HashMap<>(store.clocks(clockKeys));
         } catch (DedupStoreUnavailableException e) {
             holders = failOpen(e, claims);
-            applied = Map.of();
-            clocks = Map.of(); // nothing was advanced, nothing to give back
+            applied = new HashMap<>();
         }
+        addInFlight(clockKeys, applied);
         Taken taken = new Taken();
-        taken.advancedTo.putAll(clocks);
-        taken.before.putAll(applied);
         List<PostHogEvent> kept = new ArrayList<>(events.size());
         Map<String, Long> appliedInBatch = new HashMap<>();
         int milestones = 0;
@@ -150,28 +153,49 @@ public final class StateFilter {
             }
             kept.add(event);
         }
+        if (!taken.clocksByEvent.isEmpty()) {
+            inFlight.add(taken);
+        }
         return new Filtered(kept, new Dropped(milestones, staleProperties, staleEvents), taken);
     }
 
+    /** Raises {@code applied} to the times of this process's group updates still in flight. */
+    private void addInFlight(Set<String> clockKeys, Map<String, Long> applied) {
+        if (clockKeys.isEmpty()) {
+            return;
+        }
+        for (Taken pending : inFlight) {
+            pending.clocksByEvent.forEach((event, keys) -> {
+                for (String key : keys) {
+                    if (clockKeys.contains(key)) {
+                        applied.merge(key, event.groupUpdate().occurredAtMillis(), Math::max);
+                    }
+                }
+            });
+        }
+    }
+
     /**
-     * After PostHog's answer: gives back the claims and clock advances of {@code notAccepted} events (refused by
-     * PostHog, or not answered: their partition is retried, and the retry takes them again) so that they block nothing
-     * (an update later in a partition must not make an earlier one stale before either reached PostHog), then
-     * remembers {@code delivered} facts.
+     * After PostHog's answer: advances the clocks of the group updates it accepted (every kept event not in {@code
+     * notAccepted}), gives back the claims of {@code notAccepted} events (refused, or not answered: their partition is
+     * retried and takes them again), then remembers {@code delivered} facts.
      *
      * <p>Failures are logged, not thrown: the events are already in PostHog (or in the dead-letter topic) and the
-     * offsets will be committed, so the cost of a failure here is only a fact not recognised when published again, or
-     * a claim or clock left to an event PostHog refused.
+     * offsets will be committed, so the cost of a failure here is a fact not recognised when published again, a claim
+     * left to an event PostHog refused, or an older group update not recognised as stale later.
      */
     public void settle(Taken taken, Set<PostHogEvent> notAccepted, Collection<FactKey> delivered) {
-        if (!notAccepted.isEmpty() && taken != Taken.NOTHING) {
+        if (taken != Taken.NOTHING) {
             try {
-                giveBack(taken, notAccepted);
+                advanceAccepted(taken, notAccepted);
+                releaseRefused(taken, notAccepted);
             } catch (DedupStoreUnavailableException e) {
                 warn(
-                        "could not give back the claims and clocks of {} events PostHog refused in {}: {}",
-                        notAccepted.size(),
+                        "could not record the claims and clocks of {} events in {}: {}",
+                        taken.claimByEvent.size() + taken.clocksByEvent.size(),
                         e);
+            } finally {
+                inFlight.remove(taken);
             }
         }
         if (!delivered.isEmpty()) {
@@ -183,47 +207,34 @@ public final class StateFilter {
         }
     }
 
-    private void giveBack(Taken taken, Set<PostHogEvent> notAccepted) {
+    /** Forgets a batch that will not be settled (its records are read again): its updates are no longer in flight. */
+    public void abandon(Taken taken) {
+        inFlight.remove(taken);
+    }
+
+    private void advanceAccepted(Taken taken, Set<PostHogEvent> notAccepted) {
+        Map<String, Long> accepted = new HashMap<>();
+        taken.clocksByEvent.forEach((event, keys) -> {
+            if (!notAccepted.contains(event)) {
+                for (String key : keys) {
+                    accepted.merge(key, event.groupUpdate().occurredAtMillis(), Math::max);
+                }
+            }
+        });
+        if (!accepted.isEmpty()) {
+            store.advance(accepted);
+        }
+    }
+
+    private void releaseRefused(Taken taken, Set<PostHogEvent> notAccepted) {
         Map<String, String> releases = new HashMap<>();
         taken.claimByEvent.forEach((event, key) -> {
             if (notAccepted.contains(event)) {
                 releases.put(key, event.factId());
             }
         });
-        // the latest time among accepted events per clock key: what the clock should say now
-        Map<String, Long> acceptedMax = new HashMap<>();
-        Set<String> touched = new HashSet<>();
-        taken.clocksByEvent.forEach((event, keys) -> {
-            for (String key : keys) {
-                if (notAccepted.contains(event)) {
-                    touched.add(key);
-                } else {
-                    acceptedMax.merge(key, event.groupUpdate().occurredAtMillis(), Math::max);
-                }
-            }
-        });
-        Map<String, ClockRestore> restores = new HashMap<>();
-        for (String key : touched) {
-            Long advancedTo = taken.advancedTo.get(key);
-            if (advancedTo == null) {
-                continue; // delivered fail-open: nothing was advanced
-            }
-            Long before = taken.before.get(key);
-            Long accepted = acceptedMax.get(key);
-            if ((before != null && before >= advancedTo) || (accepted != null && accepted.equals(advancedTo))) {
-                continue; // this batch did not move the clock, or an accepted event holds it
-            }
-            Long replacement = before;
-            if (accepted != null) {
-                replacement = before == null ? accepted : Long.valueOf(Math.max(before, accepted));
-            }
-            restores.put(key, new ClockRestore(advancedTo, replacement));
-        }
         if (!releases.isEmpty()) {
             store.release(releases);
-        }
-        if (!restores.isEmpty()) {
-            store.restore(restores);
         }
     }
 

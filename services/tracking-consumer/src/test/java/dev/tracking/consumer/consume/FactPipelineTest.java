@@ -455,7 +455,7 @@ class FactPipelineTest {
         }
 
         @Override
-        public void restore(Map<String, ClockRestore> restores) {
+        public Map<String, Long> clocks(java.util.Collection<String> keys) {
             throw unreachable();
         }
 

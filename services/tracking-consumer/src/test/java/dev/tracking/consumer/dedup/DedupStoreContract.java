@@ -2,7 +2,6 @@ package dev.tracking.consumer.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracking.consumer.dedup.DedupStore.ClockRestore;
 import dev.tracking.consumer.dedup.DedupStore.FactKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -134,7 +133,7 @@ abstract class DedupStoreContract {
 
         store.markDelivered(List.of());
         store.release(Map.of());
-        store.restore(Map.of());
+        assertThat(store.clocks(List.of())).isEmpty();
 
         assertThat(store.delivered(List.of())).isEmpty();
         assertThat(store.claim(Map.of())).isEmpty();
@@ -334,47 +333,25 @@ abstract class DedupStoreContract {
     }
 
     @Test
-    void restoreUndoesAnAdvance() {
+    void clocksReadWithoutWriting() {
         DedupStore store = store();
         store.advance(Map.of(ACME_PLAN, 100L));
-        Map<String, Long> before = store.advance(Map.of(ACME_PLAN, 200L));
 
-        store.restore(Map.of(ACME_PLAN, new ClockRestore(200L, before.get(ACME_PLAN))));
-
-        assertThat(store.advance(Map.of(ACME_PLAN, 150L))).containsExactly(Map.entry(ACME_PLAN, 100L));
+        assertThat(store.clocks(List.of(ACME_PLAN, ACME_SEATS))).containsExactly(Map.entry(ACME_PLAN, 100L));
+        assertThat(store.clocks(List.of(ACME_SEATS))).isEmpty();
+        assertThat(store.advance(Map.of(ACME_SEATS, 7L)))
+                .as("reading created no clock")
+                .isEmpty();
     }
 
     @Test
-    void restoreLeavesAClockThatMovedOnAlone() {
+    void clocksFollowTheLatestAdvance() {
         DedupStore store = store();
         store.advance(Map.of(ACME_PLAN, 100L));
-        store.advance(Map.of(ACME_PLAN, 200L));
-        store.advance(Map.of(ACME_PLAN, 300L)); // another update got there first
+        store.advance(Map.of(ACME_PLAN, 300L));
+        store.advance(Map.of(ACME_PLAN, 200L)); // older: ignored
 
-        store.restore(Map.of(ACME_PLAN, new ClockRestore(200L, 100L)));
-
-        assertThat(store.advance(Map.of(ACME_PLAN, 150L))).containsExactly(Map.entry(ACME_PLAN, 300L));
-    }
-
-    @Test
-    void restoreWithoutReplacementForgetsAClockTheAdvanceCreated() {
-        DedupStore store = store();
-        store.advance(Map.of(ACME_PLAN, 100L, ACME_SEATS, 100L));
-
-        store.restore(Map.of(ACME_PLAN, new ClockRestore(100L, null)));
-
-        assertThat(store.advance(Map.of(ACME_PLAN, 50L, ACME_SEATS, 50L)))
-                .as("the plan clock is gone, the seats clock untouched")
-                .containsExactly(Map.entry(ACME_SEATS, 100L));
-    }
-
-    @Test
-    void restoreOfAKeyNeverSeenChangesNothing() {
-        DedupStore store = store();
-
-        store.restore(Map.of(ACME_PLAN, new ClockRestore(100L, 50L)));
-
-        assertThat(store.advance(Map.of(ACME_PLAN, 10L))).isEmpty();
+        assertThat(store.clocks(List.of(ACME_PLAN))).containsExactly(Map.entry(ACME_PLAN, 300L));
     }
 
     @Test
@@ -389,8 +366,7 @@ abstract class DedupStoreContract {
         assertThat(store.claim(Map.of(odd, "other"))).containsExactly(Map.entry(odd, "other"));
         store.advance(Map.of(odd, 5L));
         assertThat(store.advance(Map.of(odd, 6L, odd + SEP, 7L))).containsExactly(Map.entry(odd, 5L));
-        store.restore(Map.of(odd, new ClockRestore(6L, 5L)));
-        assertThat(store.advance(Map.of(odd, 1L))).containsExactly(Map.entry(odd, 5L));
+        assertThat(store.clocks(List.of(odd, odd + SEP))).containsOnly(Map.entry(odd, 6L), Map.entry(odd + SEP, 7L));
     }
 
     @Test

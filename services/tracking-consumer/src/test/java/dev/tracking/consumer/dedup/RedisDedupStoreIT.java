@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tracking.consumer.config.DedupProperties;
-import dev.tracking.consumer.dedup.DedupStore.ClockRestore;
 import dev.tracking.consumer.dedup.DedupStore.FactKey;
 import dev.tracking.testkit.redis.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -190,9 +189,8 @@ class RedisDedupStoreIT extends DedupStoreContract {
                         assertThat(ttl).isGreaterThan(Duration.ofDays(399).toMillis()));
 
         raw.pexpire(clock, 60_000);
-        store.restore(Map.of(ACME_PLAN, new ClockRestore(1_700_000_000_123L, 5L)));
-        assertThat(raw.get(clock)).isEqualTo("5");
-        assertThat(raw.pttl(clock)).as("restore keeps the TTL").isBetween(1L, 60_000L);
+        assertThat(store.clocks(List.of(ACME_PLAN))).containsExactly(Map.entry(ACME_PLAN, 1_700_000_000_123L));
+        assertThat(raw.pttl(clock)).as("reading leaves the TTL").isBetween(1L, 60_000L);
     }
 
     @Test
@@ -201,7 +199,6 @@ class RedisDedupStoreIT extends DedupStoreContract {
         store.markDelivered(facts("fact", 500));
         store.claim(Map.of("first_view:alice", "view-1"));
         store.advance(Map.of(ACME_PLAN, 5L));
-        store.restore(Map.of(ACME_PLAN, new ClockRestore(5L, 3L)));
 
         List<String> keys = raw.keys("*");
         assertThat(keys).hasSizeGreaterThan(10);
@@ -308,8 +305,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
                 .containsExactly(Map.entry("first_view:alice", "view-1"));
         store.release(Map.of("first_view:alice", "view-1"));
         assertThat(store.advance(Map.of(ACME_PLAN, 5L))).isEmpty();
-        store.restore(Map.of(ACME_PLAN, new ClockRestore(5L, null)));
-        assertThat(store.advance(Map.of(ACME_PLAN, 1L))).isEmpty();
+        assertThat(store.clocks(List.of(ACME_PLAN))).containsExactly(Map.entry(ACME_PLAN, 5L));
     }
 
     @Test
@@ -478,8 +474,8 @@ class RedisDedupStoreIT extends DedupStoreContract {
                 s -> s.claim(Map.of("first_view:alice", "view-1")),
                 s -> s.release(Map.of("first_view:alice", "view-1")),
                 s -> s.advance(Map.of(ACME_PLAN, 5L)),
-                s -> s.restore(Map.of(ACME_PLAN, new ClockRestore(5L, null))));
-        List<String> names = List.of("delivered", "markDelivered", "claim", "release", "advance", "restore");
+                s -> s.clocks(List.of(ACME_PLAN)));
+        List<String> names = List.of("delivered", "markDelivered", "claim", "release", "advance", "clocks");
         for (int i = 0; i < operations.size(); i++) {
             Consumer<DedupStore> operation = operations.get(i);
             DedupStoreUnavailableException e = assertTimeoutPreemptively(
@@ -507,7 +503,7 @@ class RedisDedupStoreIT extends DedupStoreContract {
         store.claim(Map.of("warm-up", "warm-up"));
         store.release(Map.of("warm-up", "warm-up"));
         store.advance(Map.of("warm-up", 1L));
-        store.restore(Map.of("warm-up", new ClockRestore(1L, null)));
+        store.clocks(List.of("warm-up"));
     }
 
     private static byte[] bytes(String text) {

@@ -183,6 +183,55 @@ class StateFilterTest {
     }
 
     @Test
+    void aProcessKilledBeforePostHogAnsweredLeavesNoClockThatMakesItsUpdatesStale() {
+        List<PostHogEvent> poll =
+                events(teamRenamed("Acme Old", minutesLater(5)), teamRenamed("Acme New", minutesLater(10)));
+        new StateFilter(store, OnUnavailable.PAUSE).filter(poll); // sent, then killed before PostHog answered
+
+        StateFilter successor = new StateFilter(store, OnUnavailable.PAUSE);
+
+        assertThat(successor.filter(poll).events())
+                .as("both updates redelivered, the older one first")
+                .extracting(PostHogEvent::jsonText)
+                .satisfiesExactly(
+                        older -> assertThat(older).contains("Acme Old"),
+                        newer -> assertThat(newer).contains("Acme New"));
+    }
+
+    @Test
+    void anUpdateStillInFlightMakesAnOlderOneOfALaterBatchStale() {
+        filter.filter(events(teamRenamed("Acme New", minutesLater(10)))); // in flight, not settled yet
+
+        assertThat(filter.filter(events(teamRenamed("Acme Old", minutesLater(5))))
+                        .events())
+                .isEmpty();
+    }
+
+    @Test
+    void anAbandonedBatchNoLongerCountsAsInFlight() {
+        StateFilter.Filtered newer = filter.filter(events(teamRenamed("Acme New", minutesLater(10))));
+        filter.abandon(newer.taken());
+
+        assertThat(filter.filter(events(teamRenamed("Acme Old", minutesLater(5))))
+                        .events())
+                .hasSize(1);
+    }
+
+    @Test
+    void onlyAcceptedUpdatesAdvanceTheClock() {
+        StateFilter.Filtered batch = filter.filter(events(teamRenamed("Acme New", minutesLater(10))));
+        filter.settle(batch.taken(), identitySet(), List.of());
+
+        assertThat(store.clocks(List.of("acme\u001fname")))
+                .containsValue(minutesLater(10).toEpochMilli());
+        assertThat(new StateFilter(store, OnUnavailable.PAUSE)
+                        .filter(events(teamRenamed("Acme Old", minutesLater(5))))
+                        .events())
+                .as("older than an update PostHog accepted")
+                .isEmpty();
+    }
+
+    @Test
     void aGroupUpdateWithSomeStalePropertiesIsSentUnderAUuidOfItsOwn() {
         filter.filter(events(subscriptionCancelled(minutesLater(20))));
         PostHogEvent whole = groupUpdateOf(events(subscriptionStarted("team", 5, minutesLater(10))));
@@ -249,7 +298,7 @@ class StateFilterTest {
         }
 
         @Override
-        public void restore(Map<String, ClockRestore> restores) {
+        public Map<String, Long> clocks(java.util.Collection<String> keys) {
             throw unreachable();
         }
 
