@@ -69,7 +69,15 @@ public class TrackingAutoConfiguration {
                 builder.producerProperty(key, value);
             }
         });
-        builder.bootstrapServers(String.valueOf(producer.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)));
+        Object servers = producer.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        builder.bootstrapServers(
+                servers instanceof Iterable<?> list
+                        ? String.join(
+                                ",",
+                                java.util.stream.StreamSupport.stream(list.spliterator(), false)
+                                        .map(String::valueOf)
+                                        .toList())
+                        : String.valueOf(servers));
         tracking.topics().byFamily().forEach(builder::topic);
         TrackingProperties.SchemaRegistry registry = tracking.schemaRegistry();
         if (registry.enabled()) {

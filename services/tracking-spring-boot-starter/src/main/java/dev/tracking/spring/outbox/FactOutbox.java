@@ -7,6 +7,7 @@ import dev.tracking.schemas.FactValidator;
 import dev.tracking.schemas.Facts;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -99,7 +100,8 @@ public final class FactOutbox {
         }
         Instant occurredAt = Facts.occurredAt(fact);
         if (occurredAt == null || occurredAt.equals(Instant.EPOCH)) {
-            fact.put(Facts.OCCURRED_AT, clock.instant());
+            // timestamp-millis: what every send carries, so Recorded reports the same value
+            fact.put(Facts.OCCURRED_AT, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         }
     }
 }
