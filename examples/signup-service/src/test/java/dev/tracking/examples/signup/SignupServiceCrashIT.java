@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tracking.client.serde.SingleObjectEncoding;
 import dev.tracking.schemas.Facts;
-import dev.tracking.testkit.kafka.KafkaBrokerProcess;
 import dev.tracking.testkit.postgres.PostgresServer;
 import dev.tracking.testkit.process.ChildProcess;
 import java.net.URI;
@@ -29,11 +28,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * The example service, a real process, is killed with SIGKILL after a signup committed and before Kafka acknowledged
- * its fact (the broker is down, so no acknowledgement can come): the fact is in the outbox table. Started again with
- * the broker back, it sends the fact, with the {@code event_id} the first process recorded, exactly once.
+ * its fact (no broker answers its bootstrap address, so no acknowledgement can come): the fact is in the outbox table.
+ * Started again with a broker, it sends the fact, with the {@code event_id} the first process recorded, exactly once.
  *
  * <p>That the tracking consumer drops a copy with an {@code event_id} it already delivered is shown on the consumer's
  * side ({@code PublishFileTwiceIT} in {@code services/tracking-consumer}: the same facts published twice reach PostHog
@@ -44,7 +45,8 @@ class SignupServiceCrashIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Process> processes = new ArrayList<>();
     private PostgresServer postgres;
-    private KafkaBrokerProcess kafka;
+    private EmbeddedKafkaBroker kafka;
+    private String bootstrapServers;
 
     @TempDir
     Path logs;
@@ -53,7 +55,7 @@ class SignupServiceCrashIT {
     void stopAll() {
         processes.forEach(Process::destroyForcibly);
         if (kafka != null) {
-            kafka.close();
+            kafka.destroy();
         }
         if (postgres != null) {
             postgres.close();
@@ -63,8 +65,7 @@ class SignupServiceCrashIT {
     @Test
     void aSignupCommittedBeforeTheProcessWasKilledIsPublishedOnceAfterTheRestart() throws Exception {
         postgres = PostgresServer.startOrSkip();
-        kafka = KafkaBrokerProcess.start();
-        kafka.stop();
+        bootstrapServers = "127.0.0.1:" + ChildProcess.freePort(); // nothing listens there
 
         int port = ChildProcess.freePort();
         Process first = startService(port, "first");
@@ -81,7 +82,9 @@ class SignupServiceCrashIT {
         assertThat(users()).isEqualTo(1);
 
         first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no flush
-        kafka.restart();
+        kafka = new EmbeddedKafkaKraftBroker(1, 3, "facts.onboarding");
+        kafka.afterPropertiesSet();
+        bootstrapServers = kafka.getBrokersAsString();
         startService(port, "second");
 
         List<String> landed = await("the fact recorded before the kill reached Kafka")
@@ -107,7 +110,7 @@ class SignupServiceCrashIT {
                         "--server.port=" + port,
                         "--spring.datasource.url=" + postgres.jdbcUrl(),
                         "--spring.datasource.username=" + postgres.user(),
-                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                         "--tracking.outbox.send-timeout=2s",
                         "--tracking.outbox.max-backoff=1s",
                         "--tracking.health.broker-timeout=1s",
@@ -161,7 +164,7 @@ class SignupServiceCrashIT {
     private List<String> onboardingEventIds() {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
+                bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG,
                 "reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,

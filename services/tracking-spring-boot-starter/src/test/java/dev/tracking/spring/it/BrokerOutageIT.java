@@ -22,13 +22,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The broker (a real broker process, {@link KafkaBrokerProcess}) goes down while the service runs and commits facts:
  * they wait in the outbox table (attempts counted, health DOWN) and all arrive, once each and in recording order per
- * team, when it is back on the same port. The outage lasts {@code -Doutage.seconds} (default 10 s to keep {@code make
+ * team, when it is back on the same port. The outage lasts {@code -Doutage.seconds} (default 5 s to keep {@code make
  * test} short; the issue's 30 s behaves the same: the relay's back-off is capped at {@code max-backoff}, 1 s here, so
  * a longer outage is more of the same rounds).
  */
 @Timeout(180)
 class BrokerOutageIT {
-    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 10));
+    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 5));
     private static final int TEAMS = 3;
     private static final int FACTS_PER_TEAM = 20;
 
