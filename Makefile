@@ -7,7 +7,7 @@ CLI_JAR = $(wildcard services/tracking-client/target/tracking-client-*-cli.jar)
 SOURCES := $(shell find pom.xml schemas services testkit -name pom.xml -o -path '*/src/main/*' -type f 2>/dev/null)
 BOOTSTRAP = $(shell cat var/kafka/bootstrap 2>/dev/null)
 
-.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install schemas-snapshot schemas-register format clean
+.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install postgresql-install schemas-snapshot schemas-register format clean
 
 help:
 	@echo "make run                  local Kafka + tracking consumer (dry-run unless POSTHOG_API_KEY) + simulated facts, until Ctrl-C"
@@ -29,7 +29,7 @@ $(CONSUMER_JAR): $(SOURCES)
 run: build
 	tools/run-local.sh
 
-test: redis-install
+test: redis-install postgresql-install
 	mvn -B verify
 
 # Redis for the integration tests: installed with apt when missing and running as root; the tests start
@@ -42,6 +42,20 @@ redis-install:
 	      || echo "WARNING: could not install redis-server; the Redis tests will be skipped"; \
 	  else \
 	    echo "NOTE: redis-server is missing and this is not root; the Redis tests will be skipped (apt-get install redis-server)"; \
+	  fi; \
+	fi
+
+# PostgreSQL for the integration tests of the Spring Boot starter and the example service (Debian's package): installed
+# with apt when missing and running as root; the tests run initdb and postgres themselves on a free port (as the
+# package's postgres user when root), and skip, with the reason printed, when it cannot be installed.
+postgresql-install:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing postgresql with apt (for the integration tests)"; \
+	    (apt-get install -y -q postgresql >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null)) \
+	      || echo "WARNING: could not install postgresql; the PostgreSQL tests will be skipped"; \
+	  else \
+	    echo "NOTE: PostgreSQL is missing and this is not root; the PostgreSQL tests will be skipped (apt-get install postgresql)"; \
 	  fi; \
 	fi
 

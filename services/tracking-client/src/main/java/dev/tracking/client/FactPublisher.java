@@ -25,6 +25,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes facts to Kafka for the tracking consumer. One instance per service; close it on shutdown. Thread-safe, with
@@ -65,16 +67,28 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * dev.tracking.client.registry.SchemaRegistryUnavailableException}. Later facts of that type make no registry call.
  */
 public final class FactPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FactPublisher.class);
     private final Producer<byte[], byte[]> producer;
     private final FactEncoder encoder;
     private final Map<FactFamily, String> topics;
     private final Clock clock;
+    private final PublishListener listener;
 
     FactPublisher(Producer<byte[], byte[]> producer, FactEncoder encoder, Map<FactFamily, String> topics, Clock clock) {
+        this(producer, encoder, topics, clock, PublishListener.NONE);
+    }
+
+    FactPublisher(
+            Producer<byte[], byte[]> producer,
+            FactEncoder encoder,
+            Map<FactFamily, String> topics,
+            Clock clock,
+            PublishListener listener) {
         this.producer = producer;
         this.encoder = encoder;
         this.topics = topics;
         this.clock = clock;
+        this.listener = listener;
     }
 
     public static Builder builder() {
@@ -94,6 +108,7 @@ public final class FactPublisher implements AutoCloseable {
      */
     public CompletableFuture<Published> publish(SpecificRecord fact) {
         Objects.requireNonNull(fact, "fact");
+        long start = System.nanoTime();
         CompletableFuture<Published> result = new CompletableFuture<>();
         ProducerRecord<byte[], byte[]> record;
         try {
@@ -101,6 +116,7 @@ public final class FactPublisher implements AutoCloseable {
             record = recordOf(fact);
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
+            tell(Facts.typeName(fact), null, e, start);
             return result;
         }
         String eventId = Facts.eventId(fact);
@@ -109,17 +125,37 @@ public final class FactPublisher implements AutoCloseable {
         try {
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
-                    result.completeExceptionally(
-                            new FactNotPublishedException(type, record.topic(), eventId, occurredAt, error));
+                    FactNotPublishedException failure =
+                            new FactNotPublishedException(type, record.topic(), eventId, occurredAt, error);
+                    tell(type, null, failure, start);
+                    result.completeExceptionally(failure);
                 } else {
-                    result.complete(new Published(
-                            metadata.topic(), metadata.partition(), metadata.offset(), eventId, occurredAt));
+                    Published published = new Published(
+                            metadata.topic(), metadata.partition(), metadata.offset(), eventId, occurredAt);
+                    tell(type, published, null, start);
+                    result.complete(published);
                 }
             });
         } catch (RuntimeException e) {
-            result.completeExceptionally(new FactNotPublishedException(type, record.topic(), eventId, occurredAt, e));
+            FactNotPublishedException failure =
+                    new FactNotPublishedException(type, record.topic(), eventId, occurredAt, e);
+            tell(type, null, failure, start);
+            result.completeExceptionally(failure);
         }
         return result;
+    }
+
+    private void tell(String type, Published published, Throwable error, long start) {
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        try {
+            if (error == null) {
+                listener.published(type, published, latency);
+            } else {
+                listener.failed(type, error, latency);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("publish listener {} failed on {}: {}", listener, type, e.toString());
+        }
     }
 
     /** The topic facts of this type are published to. */
@@ -174,6 +210,7 @@ public final class FactPublisher implements AutoCloseable {
         private final Map<FactFamily, String> topics = new EnumMap<>(FactFamily.class);
         private FactEncoder encoder = SingleObjectEncoding.encoder();
         private Clock clock = Clock.systemUTC();
+        private PublishListener listener = PublishListener.NONE;
 
         private Builder() {
             for (FactFamily family : FactFamily.values()) {
@@ -243,13 +280,19 @@ public final class FactPublisher implements AutoCloseable {
             return this;
         }
 
+        /** Told the outcome and latency of every publish (metrics, health). */
+        public Builder listener(PublishListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
         public FactPublisher build() {
             if (!producerProperties.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
                 throw new IllegalStateException("bootstrapServers is required");
             }
             Producer<byte[], byte[]> producer =
                     new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer());
-            return new FactPublisher(producer, encoder, Map.copyOf(topics), clock);
+            return new FactPublisher(producer, encoder, Map.copyOf(topics), clock, listener);
         }
     }
 }
