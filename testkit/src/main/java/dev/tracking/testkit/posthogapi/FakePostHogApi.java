@@ -88,7 +88,7 @@ import org.slf4j.LoggerFactory;
  *       {@code PATCH {"deleted": true}} (still readable by id). Surveys: {@code DELETE} removes them (204).
  *   <li>Server-computed fields are added as PostHog does: ids, {@code short_id}, {@code created_at}, flag
  *       {@code version}, question {@code id}s, cohort {@code bytecode}/{@code conditionHash} on each filter,
- *       dashboard {@code tiles}.
+ *       dashboard {@code tiles}; an insight is unsaved ({@code saved: false}) unless created saved, as in PostHog.
  *   <li>Rate limits per key ({@link #limits()}): 429 {@code throttled} with {@code Retry-After}.
  * </ul>
  *
@@ -920,7 +920,7 @@ public final class FakePostHogApi implements AutoCloseable {
         }
         insight.putNull("result");
         insight.putNull("last_refresh");
-        insight.put("saved", true);
+        insight.put("saved", insight.path("saved").asBoolean(false));
     }
 
     private static void validateQuery(JsonNode query) {

@@ -83,11 +83,12 @@ public final class PostHogBodies {
         return body;
     }
 
-    /** An insight without its {@code dashboards} (the planner resolves those): name, description, query. */
+    /** An insight without its {@code dashboards} (the planner resolves those): name, description, saved, query. */
     public static ObjectNode insight(Insight insight) {
         ObjectNode body = JSON.objectNode();
         body.put("name", insight.name());
         body.put("description", marked(insight.description(), insight.id()));
+        body.put("saved", true); // PostHog's default is false: unsaved insights are missing from the insights list
         ObjectNode query = body.putObject("query");
         query.put("kind", "InsightVizNode");
         ObjectNode source = query.putObject("source");

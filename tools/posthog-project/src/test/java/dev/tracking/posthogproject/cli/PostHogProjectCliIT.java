@@ -138,6 +138,9 @@ class PostHogProjectCliIT {
                         .asInt())
                 .isEqualTo(14);
         assertThat(activation.path("description").asText()).contains("posthog-project#activation-funnel");
+        assertThat(activation.path("saved").asBoolean())
+                .as("listed among saved insights")
+                .isTrue();
     }
 
     @Test
