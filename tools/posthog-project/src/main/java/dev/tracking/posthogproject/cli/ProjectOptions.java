@@ -24,14 +24,14 @@ final class ProjectOptions {
             paramLabel = "ID",
             description = "PostHog project id, the number in the project's URL (/project/<id>); default:"
                     + " $POSTHOG_PROJECT_ID")
-    String projectId;
+    Long projectId;
 
     @Option(
             names = "--host",
             paramLabel = "URL",
             description = "PostHog app host: https://us.posthog.com, https://eu.posthog.com or a self-hosted URL;"
                     + " default: $POSTHOG_APP_HOST, else " + DEFAULT_HOST)
-    String host;
+    URI host;
 
     @Option(
             names = "--max-retry-wait",
@@ -61,7 +61,7 @@ final class ProjectOptions {
             throw new UsageException("POSTHOG_PERSONAL_API_KEY holds a project API key (phc_...), which only sends"
                     + " events; the REST API needs a personal API key (phx_...)");
         }
-        String id = projectId != null ? projectId : env.get("POSTHOG_PROJECT_ID");
+        String id = projectId != null ? projectId.toString() : env.get("POSTHOG_PROJECT_ID");
         String idSource = projectId != null ? "--project-id" : "POSTHOG_PROJECT_ID";
         if (id == null || id.isBlank()) {
             throw new UsageException("POSTHOG_PROJECT_ID is not set (nor --project-id): the number in the project's"
@@ -77,7 +77,7 @@ final class ProjectOptions {
             throw new UsageException(idSource + "='" + id + "' is not a project id: expected a positive number, the"
                     + " one in the project's URL (/project/<id>)");
         }
-        String hostText = host != null ? host : env.getOrDefault("POSTHOG_APP_HOST", "");
+        String hostText = host != null ? host.toString() : env.getOrDefault("POSTHOG_APP_HOST", "");
         String hostSource = host != null ? "--host" : "POSTHOG_APP_HOST";
         if (hostText.isBlank()) {
             hostText = DEFAULT_HOST;

@@ -59,6 +59,7 @@ class PostHogProjectCliTest {
                 "-f",
                 FILE);
         Cli.Result duration = run(key, "plan", "-f", FILE, "--max-retry-wait", "soon");
+        Cli.Result typed = run(key, "plan", "-f", FILE, "--project-id", "twelve");
 
         assertThat(id.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(id.err()).contains("POSTHOG_PROJECT_ID='abc' is not a project id: expected a positive number");
@@ -68,6 +69,8 @@ class PostHogProjectCliTest {
                         + " https://us.posthog.com, https://eu.posthog.com or a self-hosted PostHog's URL");
         assertThat(duration.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(duration.err()).contains("'soon' is not a duration: expected 30s, 2m, 1h, 500ms or ISO-8601");
+        assertThat(typed.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(typed.err()).contains("'twelve' is not a long");
     }
 
     @Test
