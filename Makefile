@@ -83,10 +83,10 @@ $(POSTHOG_PROJECT_STAMP): $(SOURCES) $(shell find tools/posthog-project -name po
 	@touch $@
 
 posthog-plan: $(POSTHOG_PROJECT_STAMP)
-	$(JAVA) -jar $(POSTHOG_PROJECT_JAR) plan $(ARGS)
+	@$(JAVA) -jar $(POSTHOG_PROJECT_JAR) plan $(ARGS)
 
 posthog-apply: $(POSTHOG_PROJECT_STAMP)
-	$(JAVA) -jar $(POSTHOG_PROJECT_JAR) apply $(ARGS)
+	@$(JAVA) -jar $(POSTHOG_PROJECT_JAR) apply $(ARGS)
 
 format:
 	$(MVN) spotless:apply
