@@ -4,10 +4,12 @@ MVN ?= mvn -B -q
 JAVA ?= $(if $(JAVA_HOME),$(JAVA_HOME)/bin/java,java)
 CONSUMER_JAR := services/tracking-consumer/target/tracking-consumer.jar
 CLI_JAR = $(wildcard services/tracking-client/target/tracking-client-*-cli.jar)
+POSTHOG_PROJECT_STAMP := tools/posthog-project/target/cli.stamp
+POSTHOG_PROJECT_JAR = $$(ls tools/posthog-project/target/posthog-project-*-cli.jar)
 SOURCES := $(shell find pom.xml schemas services testkit -name pom.xml -o -path '*/src/main/*' -type f 2>/dev/null)
 BOOTSTRAP = $(shell cat var/kafka/bootstrap 2>/dev/null)
 
-.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install postgresql-install schemas-snapshot schemas-register format clean
+.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install postgresql-install schemas-snapshot schemas-register posthog-plan posthog-apply format clean
 
 help:
 	@echo "make run                  local Kafka + tracking consumer (dry-run unless POSTHOG_API_KEY) + simulated facts, until Ctrl-C"
@@ -19,6 +21,9 @@ help:
 	@echo "make simulate             publish simulated product usage (TEAMS=50 RATE=200)"
 	@echo "make schemas-snapshot     record changed schemas as new released versions"
 	@echo "make schemas-register     check and register every fact schema with \$$SCHEMA_REGISTRY_URL (ARGS=--dry-run)"
+	@echo "make posthog-plan         show what posthog/project.yaml would change in the PostHog project (no writes; ARGS=--prune)"
+	@echo "make posthog-apply        apply posthog/project.yaml to the PostHog project (ARGS=--prune also deletes)"
+	@echo "                          both need POSTHOG_PERSONAL_API_KEY and POSTHOG_PROJECT_ID (POSTHOG_APP_HOST: default US cloud)"
 
 build: $(CONSUMER_JAR)
 
@@ -85,6 +90,17 @@ schemas-snapshot:
 schemas-register: build
 	@test -n "$${SCHEMA_REGISTRY_URL}" || { echo "usage: SCHEMA_REGISTRY_URL=http://127.0.0.1:8085/apis/ccompat/v7 make schemas-register [ARGS=--dry-run]"; exit 2; }
 	$(JAVA) -jar $(CLI_JAR) schemas-register $(ARGS)
+
+# The PostHog project as code (README, "PostHog project as code"): funnels, cohort, dashboard, flags, surveys.
+$(POSTHOG_PROJECT_STAMP): $(SOURCES) $(shell find tools/posthog-project -name pom.xml -o -path '*/src/main/*' -type f 2>/dev/null)
+	$(MVN) -pl tools/posthog-project -am package -DskipTests
+	@touch $@
+
+posthog-plan: $(POSTHOG_PROJECT_STAMP)
+	@$(JAVA) -jar $(POSTHOG_PROJECT_JAR) plan $(ARGS)
+
+posthog-apply: $(POSTHOG_PROJECT_STAMP)
+	@$(JAVA) -jar $(POSTHOG_PROJECT_JAR) apply $(ARGS)
 
 format:
 	$(MVN) spotless:apply

@@ -2,6 +2,7 @@ package dev.tracking.schemas;
 
 import dev.tracking.facts.AnalyticsViewed;
 import dev.tracking.facts.DashboardViewed;
+import dev.tracking.facts.FeatureFlagCalled;
 import dev.tracking.facts.IntegrationConnected;
 import dev.tracking.facts.IntegrationHealthChecked;
 import dev.tracking.facts.IntegrationReconnected;
@@ -52,7 +53,8 @@ public enum FactFamily {
             AnalyticsViewed.class,
             PrListExported.class,
             SurveyResponseSubmitted.class,
-            LeaderboardViewed.class),
+            LeaderboardViewed.class,
+            FeatureFlagCalled.class),
     SUBSCRIPTIONS("facts.subscriptions", SubscriptionStarted.class, SubscriptionCancelled.class),
     PROFILES("facts.profiles", TeamMemberInvited.class, TeamProfileUpdated.class, UserProfileUpdated.class);
 

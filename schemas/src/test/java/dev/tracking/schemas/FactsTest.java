@@ -25,8 +25,12 @@ class FactsTest {
     private static final Set<Class<?>> TEAMLESS = Set.of(UserSignedUp.class);
 
     /** The only fact types without an acting user: team-level facts. */
-    private static final Set<Class<?>> USERLESS =
-            Set.of(SubscriptionStarted.class, SubscriptionCancelled.class, TeamProfileUpdated.class);
+    /** Facts about a team that may have no acting user (a flag checked on behalf of a team, too). */
+    private static final Set<Class<?>> USERLESS = Set.of(
+            SubscriptionStarted.class,
+            SubscriptionCancelled.class,
+            TeamProfileUpdated.class,
+            dev.tracking.facts.FeatureFlagCalled.class);
 
     @Test
     void positionalConstantsFollowTheCommonFieldOrder() {

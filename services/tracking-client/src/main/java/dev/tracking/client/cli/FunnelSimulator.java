@@ -4,6 +4,7 @@ import dev.tracking.facts.AnalyticsTab;
 import dev.tracking.facts.AnalyticsViewed;
 import dev.tracking.facts.DashboardViewed;
 import dev.tracking.facts.ExportFormat;
+import dev.tracking.facts.FeatureFlagCalled;
 import dev.tracking.facts.IntegrationConnected;
 import dev.tracking.facts.IntegrationHealthChecked;
 import dev.tracking.facts.IntegrationProvider;
@@ -184,7 +185,20 @@ final class FunnelSimulator {
         private SpecificRecordBase activity() {
             int roll = random.nextInt(100);
             if (roll < 30) {
-                return new DashboardViewed(id(), now(), slug, anyUser(), SOURCE);
+                String user = anyUser();
+                if (random.nextInt(8) == 0) {
+                    // the dashboard service checks its flag: on for about a quarter of the teams
+                    pending.add(new FeatureFlagCalled(
+                            id(),
+                            now(),
+                            slug,
+                            user,
+                            SOURCE,
+                            "trends-dashboard",
+                            Math.floorMod(slug.hashCode(), 4) == 0,
+                            false));
+                }
+                return new DashboardViewed(id(), now(), slug, user, SOURCE);
             }
             if (roll < 48) {
                 AnalyticsTab tab = AnalyticsTab.values()[random.nextInt(AnalyticsTab.values().length)];

@@ -4,6 +4,7 @@ import static dev.tracking.consumer.mapping.EventBuilder.event;
 
 import dev.tracking.facts.AnalyticsViewed;
 import dev.tracking.facts.DashboardViewed;
+import dev.tracking.facts.FeatureFlagCalled;
 import dev.tracking.facts.LeaderboardViewed;
 import dev.tracking.facts.PrListExported;
 import dev.tracking.facts.SurveyResponseSubmitted;
@@ -12,7 +13,8 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Product usage: dashboard, analytics, leaderboard, exports, surveys. A dashboard view also yields the milestone
+ * Product usage: dashboard, analytics, leaderboard, exports, surveys, feature flag checks ({@code $feature_flag_called},
+ * PostHog's exposure event, as its SDKs send it). A dashboard view also yields the milestone
  * {@code dashboard_first_view}, which the milestone stage keeps only for the first view of each user.
  */
 final class EngagementMapper implements FamilyMapper {
@@ -50,6 +52,12 @@ final class EngagementMapper implements FamilyMapper {
         } else if (fact instanceof LeaderboardViewed f) {
             out.add(event("leaderboard_viewed", f)
                     .property("team_slug", f.getTeamId())
+                    .build());
+        } else if (fact instanceof FeatureFlagCalled f) {
+            out.add(event("$feature_flag_called", f)
+                    .property("$feature_flag", f.getFlag())
+                    .property("$feature_flag_response", f.getEnabled())
+                    .property("from_default", f.getFromDefault())
                     .build());
         } else {
             throw FactMapping.unknown(this, fact);
