@@ -339,6 +339,7 @@ public final class FactPipeline {
         notAccepted.addAll(sendable.filtered().events());
         List<FactKey> delivered = new ArrayList<>();
         long eventsSent = 0;
+        long eventsHistorical = 0;
         for (Partition partition : partitions) {
             DeliveryOutcome outcome = outcomes.get(partition.id);
             List<PostHogEvent> sent = sendable.byPartition().getOrDefault(partition.id, List.of());
@@ -351,6 +352,7 @@ public final class FactPipeline {
                     }
                 }
                 eventsSent += outcome.resolved() - outcome.rejected().size();
+                eventsHistorical += outcome.historical();
                 if (outcome.failure() instanceof PostHogMisconfiguredException misconfigured && stop == null) {
                     stop = misconfigured;
                 }
@@ -412,6 +414,7 @@ public final class FactPipeline {
         state.settle(sendable.filtered().taken(), notAccepted, delivered);
         metrics.delivered.increment(delivered.size());
         metrics.eventsSent.increment(eventsSent);
+        metrics.eventsHistorical.increment(eventsHistorical);
         return new PollOutcome(committable, retries, stop);
     }
 
