@@ -431,7 +431,12 @@ public final class FactPipeline {
         String names = refusedEvents.stream().map(e -> e.event().event()).collect(Collectors.joining(","));
         FailureCategory category =
                 first.status() == 413 ? FailureCategory.OVERSIZE : FailureCategory.REJECTED_BY_POSTHOG;
-        return rejection(category, "PostHog answered " + first.status() + " to " + names + ": " + first.reason(), item)
+        // the first failure is when the first request carrying the event was refused, not when it is dead-lettered
+        return FactRejectedException.of(
+                        category,
+                        "PostHog answered " + first.status() + " to " + names + ": " + first.reason(),
+                        first.firstFailure())
+                .factType(Facts.typeName(item.fact))
                 .attempts(first.attempts(), first.lastFailure())
                 .posthog(first.status(), names)
                 .build();
