@@ -14,7 +14,7 @@ final class ConnectionOptions {
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
-            defaultValue = "10s",
+            defaultValue = "5s",
             converter = Durations.Converter.class,
             description = "longest wait for Kafka before exit 3 (default: ${DEFAULT-VALUE})")
     Duration timeout;

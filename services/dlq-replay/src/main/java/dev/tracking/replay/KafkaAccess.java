@@ -151,11 +151,15 @@ final class KafkaAccess implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+            // only partitions holding records: a fetch that includes empty ones may wait fetch.max.wait.ms for them
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(assigned, timeout));
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(assigned, timeout);
+            end.entrySet().removeIf(e -> e.getValue() <= begin.getOrDefault(e.getKey(), 0L));
+            consumer.assign(end.keySet());
+            consumer.seekToBeginning(end.keySet());
             long lastProgress = System.nanoTime();
             while (!caughtUp(consumer, end)) {
                 int before = records.size();

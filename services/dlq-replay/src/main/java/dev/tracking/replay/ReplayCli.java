@@ -61,6 +61,8 @@ public final class ReplayCli implements java.util.concurrent.Callable<Integer> {
     static final int REFUSED = 1;
     static final int USAGE = 2;
     static final int UNAVAILABLE = 3;
+    /** Columns of the help text; the footer's lines are written for it. */
+    static final int HELP_WIDTH = 100;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -123,7 +125,7 @@ public final class ReplayCli implements java.util.concurrent.Callable<Integer> {
     }
 
     int execute(String[] args) {
-        CommandLine commandLine = new CommandLine(this);
+        CommandLine commandLine = new CommandLine(this).setUsageHelpWidth(HELP_WIDTH);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((exception, command, parsed) -> {
@@ -188,7 +190,7 @@ public final class ReplayCli implements java.util.concurrent.Callable<Integer> {
         String bootstrap = connection.bootstrapServers != null
                 ? connection.bootstrapServers
                 : new CliEnvironment(env).bootstrapServers();
-        return new KafkaAccess(bootstrap, connection.timeout == null ? Duration.ofSeconds(10) : connection.timeout);
+        return new KafkaAccess(bootstrap, connection.timeout == null ? Duration.ofSeconds(5) : connection.timeout);
     }
 
     String auditTopic(ConnectionOptions connection) {

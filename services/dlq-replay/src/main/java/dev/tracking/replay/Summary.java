@@ -78,8 +78,8 @@ record Summary(
                         + (records > distinct
                                 ? "  (" + (records - distinct) + " dead-lettered more than once: replayed once)"
                                 : ""));
-        row(out, "first failure", firstFailure == null ? "-" : firstFailure.toString());
-        row(out, "last failure", lastFailure == null ? "-" : lastFailure.toString());
+        row(out, "first failure", firstFailure == null ? "-" : millis(firstFailure));
+        row(out, "last failure", lastFailure == null ? "-" : millis(lastFailure));
         row(out, "already replayed", alreadyReplayed + "  (recorded in " + auditTopic + ")");
         List<String> counts = new ArrayList<>();
         replayCounts.forEach((times, n) -> counts.add(times + "x: " + n));
@@ -91,6 +91,10 @@ record Summary(
                     .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                     .forEach(e -> out.printf("  %-40s %6d%n", e.getKey(), e.getValue()));
         });
+    }
+
+    private static String millis(Instant instant) {
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     }
 
     private static void row(PrintStream out, String label, Object value) {

@@ -370,6 +370,50 @@ class ReplayIT {
         assertThat(states).as("the killed run never finished").containsExactly("started", "finished");
     }
 
+    @Test
+    void aReplayAskedToStopFinishesItsChunkAndIsAuditedAsInterrupted() throws Exception {
+        String team = "stopped-" + UUID.randomUUID();
+        List<SpecificRecordBase> facts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            facts.add(new LeaderboardViewed(
+                    FactFixtures.factId(team + "-" + i), Instant.now(), team, "user-" + team + "-" + i, null));
+        }
+        deadLetterAtPostHog(team, facts);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        ReplayCli cli = new ReplayCli(env(), print, print, java.time.Clock.systemUTC(), false);
+        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(
+                () -> cli.execute(new String[] {"replay", "--key", team, "--execute", "--rate", "2"}));
+
+        await("the replay sent a record")
+                .atMost(PATIENCE)
+                .until(() -> !replayedRecordsOf(team).isEmpty());
+        cli.requestStop(); // what Ctrl-C does
+
+        assertThat(running).succeedsWithin(PATIENCE).isEqualTo(ReplayCli.OK);
+        int sent = replayedRecordsOf(team).size();
+        assertThat(sent).isBetween(1, facts.size() - 1);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("interrupted after " + sent + " of 6 records", "run the same command again to finish");
+        List<String> states = new ArrayList<>();
+        for (String line : Run.of(env(), "history", "--json").out().strip().split("\n")) {
+            JsonNode run = JSON.readTree(line);
+            if (run.path("filters").asText().equals("--key " + team)) {
+                states.add(run.path("state").asText() + " "
+                        + run.path("counts").path("replayed").asInt());
+            }
+        }
+        assertThat(states).containsExactly("interrupted " + sent);
+
+        Run rest = Run.of(env(), "replay", "--key", team, "--execute");
+        assertThat(rest.exit()).as(rest.toString()).isZero();
+        assertThat(rest.out())
+                .contains("replayed " + (6 - sent) + " of " + (6 - sent), "already replayed (skipped): " + sent + ",");
+        assertThat(replayedRecordsOf(team))
+                .as("each record sent once, over both runs")
+                .hasSize(6);
+    }
+
     // --- helpers
 
     private static Map<String, String> env() {

@@ -57,6 +57,8 @@ import picocli.CommandLine.Spec;
         })
 public final class FactCli implements Callable<Integer> {
     static final int USAGE = 2;
+    /** Columns of the help text; the footer's lines are written for it. */
+    static final int HELP_WIDTH = 110;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -87,7 +89,8 @@ public final class FactCli implements Callable<Integer> {
      */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err)
             throws InterruptedException {
-        CommandLine commandLine = new CommandLine(new FactCli(new CliEnvironment(env), out, err));
+        CommandLine commandLine =
+                new CommandLine(new FactCli(new CliEnvironment(env), out, err)).setUsageHelpWidth(HELP_WIDTH);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((exception, command, parsed) -> {
