@@ -85,13 +85,14 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
             List<DeadLetterScan.Matched> matched = new DeadLetterScan(kafka, root.decoder())
                     .read(filters, !filterOptions.topics.isEmpty(), root.err());
             String auditTopic = root.auditTopic(connection);
-            ReplayPlan plan = ReplayPlan.of(matched, AuditLog.read(kafka, auditTopic), maxReplays);
+            AuditLog audit = AuditLog.read(kafka, auditTopic);
+            ReplayPlan plan = ReplayPlan.of(matched, audit, maxReplays);
             if (!execute) {
                 printDryRun(plan, matched.size(), filters, auditTopic);
             } else {
                 executeReplay(kafka, plan, matched.size(), filters, auditTopic);
             }
-            printSkipped(plan, auditTopic);
+            printSkipped(plan, audit);
             return plan.refused().isEmpty() ? ReplayCli.OK : ReplayCli.REFUSED;
         }
     }
@@ -119,13 +120,15 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private void printSkipped(ReplayPlan plan, String auditTopic) {
+    private void printSkipped(ReplayPlan plan, AuditLog audit) {
         PrintStream out = root.out();
         if (!plan.alreadyReplayed().isEmpty()) {
-            out.println("already replayed (skipped): " + plan.alreadyReplayed().size() + ", as " + auditTopic
+            out.println("already replayed (skipped): " + plan.alreadyReplayed().size() + ", as " + audit.topic()
                     + " remembers:");
             for (DeadLetterScan.Matched item : plan.alreadyReplayed()) {
-                out.println("  " + item.letter().coordinates());
+                AuditLog.Replayed replayed = audit.replayOf(item.letter().identity());
+                out.println("  " + item.letter().coordinates() + "  by replay " + replayed.replayId() + " at "
+                        + replayed.at());
             }
         }
         if (!plan.duplicates().isEmpty()) {
@@ -255,7 +258,7 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
         for (Future<RecordMetadata> ack : acks) {
             await(ack, kafka, "a replayed record");
         }
-        String at = root.clock().instant().toString();
+        String at = root.clock().instant().truncatedTo(ChronoUnit.MILLIS).toString();
         List<Future<RecordMetadata>> remembered = new ArrayList<>();
         for (DeadLetter letter : chunk) {
             remembered.add(AuditLog.writeReplayed(producer, auditTopic, letter, replayId, at));

@@ -33,6 +33,8 @@ final class ConsumerApp implements AutoCloseable {
         settings.put("tracking.delivery.outage.initial-backoff", "100ms");
         settings.put("tracking.delivery.outage.max-backoff", "300ms");
         settings.put("tracking.topics.partitions", "3");
+        // the tests have PostHog refuse a dozen events of one partition: not a misconfiguration here
+        settings.put("tracking.delivery.max-rejected-events", "50");
         settings.put("spring.kafka.listener.concurrency", "1");
         // the tool's slf4j-simple is bound here, not the consumer's Logback: Spring must not configure Logback
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
