@@ -7,9 +7,10 @@ CLI_JAR = $(wildcard services/tracking-client/target/tracking-client-*-cli.jar)
 POSTHOG_PROJECT_STAMP := tools/posthog-project/target/cli.stamp
 POSTHOG_PROJECT_JAR = $$(ls tools/posthog-project/target/posthog-project-*-cli.jar)
 SOURCES := $(shell find pom.xml schemas services testkit -name pom.xml -o -path '*/src/main/*' -type f 2>/dev/null)
+REPLAY_JAR := services/dlq-replay/target/dlq-replay.jar
 BOOTSTRAP = $(shell cat var/kafka/bootstrap 2>/dev/null)
 
-.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install postgresql-install schemas-snapshot schemas-register posthog-plan posthog-apply format clean
+.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install postgresql-install schemas-snapshot schemas-register posthog-plan posthog-apply replay format clean
 
 help:
 	@echo "make run                  local Kafka + tracking consumer (dry-run unless POSTHOG_API_KEY) + simulated facts, until Ctrl-C"
@@ -19,6 +20,7 @@ help:
 	@echo "make consumer             run the tracking consumer in the foreground"
 	@echo "make publish FILE=f.jsonl publish a file of facts"
 	@echo "make simulate             publish simulated product usage (TEAMS=50 RATE=200)"
+	@echo "make replay ARGS=...      inspect and replay dead letters: ARGS=summary, ARGS='replay --category oversize' (ARGS=--help)"
 	@echo "make schemas-snapshot     record changed schemas as new released versions"
 	@echo "make schemas-register     check and register every fact schema with \$$SCHEMA_REGISTRY_URL (ARGS=--dry-run)"
 	@echo "make posthog-plan         show what posthog/project.yaml would change in the PostHog project (no writes; ARGS=--prune)"
@@ -82,6 +84,15 @@ publish: build
 simulate: build
 	@KAFKA_BOOTSTRAP_SERVERS=$${KAFKA_BOOTSTRAP_SERVERS:-$(or $(BOOTSTRAP),127.0.0.1:9092)} \
 	  $(JAVA) -jar $(CLI_JAR) simulate --teams $${TEAMS:-50} --rate $${RATE:-200}
+
+# the replay tool alone (package, not install: nothing of the project goes into the local Maven repository)
+$(REPLAY_JAR): $(SOURCES)
+	$(MVN) -pl services/dlq-replay -am package -DskipTests
+	@touch $@
+
+replay: $(REPLAY_JAR)
+	@KAFKA_BOOTSTRAP_SERVERS=$${KAFKA_BOOTSTRAP_SERVERS:-$(or $(BOOTSTRAP),127.0.0.1:9092)} \
+	  $(JAVA) -jar $(REPLAY_JAR) $(or $(ARGS),--help)
 
 schemas-snapshot:
 	$(MVN) -pl schemas install -DskipTests

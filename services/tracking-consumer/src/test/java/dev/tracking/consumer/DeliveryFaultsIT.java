@@ -15,6 +15,7 @@ import dev.tracking.testkit.posthog.CapturedRequest;
 import dev.tracking.testkit.posthog.Fault;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -154,6 +155,9 @@ class DeliveryFaultsIT extends TrackingConsumerITSupport {
             assertThat(header(record, DeadLetterHeaders.POSTHOG_EVENT)).isEqualTo("subscription_started");
             assertThat(Integer.parseInt(header(record, DeadLetterHeaders.ATTEMPTS)))
                     .isGreaterThan(1);
+            assertThat(Instant.parse(header(record, DeadLetterHeaders.FIRST_FAILURE)))
+                    .as("first refusal, when the whole batch was refused, before the last")
+                    .isBefore(Instant.parse(header(record, DeadLetterHeaders.LAST_FAILURE)));
             assertThat(header(record, "kafka_dlt-original-topic")).isEqualTo(topics.subscriptions());
             assertThat(header(record, "kafka_dlt-exception-fqcn")).endsWith("FactRejectedException");
         });

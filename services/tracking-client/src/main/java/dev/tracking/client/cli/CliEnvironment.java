@@ -20,10 +20,10 @@ import java.util.Optional;
  * {@code SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD} for a PKCS12 or JKS trust store, {@code
  * SCHEMA_REGISTRY_SUBJECT_STRATEGY} = {@code topic-record} (default), {@code record} or {@code topic}).
  */
-record CliEnvironment(Map<String, String> env) {
-    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+public record CliEnvironment(Map<String, String> env) {
+    public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         String value = env.get("KAFKA_BOOTSTRAP_SERVERS");
         return value == null || value.isBlank() ? DEFAULT_BOOTSTRAP : value.trim();
     }
@@ -42,7 +42,7 @@ record CliEnvironment(Map<String, String> env) {
     }
 
     /** Topic of each family: {@code TRACKING_TOPICS_<FAMILY>} or the default. */
-    Map<FactFamily, String> topics() {
+    public Map<FactFamily, String> topics() {
         Map<FactFamily, String> topics = new EnumMap<>(FactFamily.class);
         for (FactFamily family : FactFamily.values()) {
             String topic = env.get("TRACKING_TOPICS_" + family.name().toUpperCase(Locale.ROOT));
@@ -56,7 +56,7 @@ record CliEnvironment(Map<String, String> env) {
      *
      * @throws IllegalArgumentException naming the variable that is not valid (never showing a password)
      */
-    Optional<SchemaRegistryClient> schemaRegistry() {
+    public Optional<SchemaRegistryClient> schemaRegistry() {
         String url = value("SCHEMA_REGISTRY_URL");
         if (url == null) {
             return Optional.empty();

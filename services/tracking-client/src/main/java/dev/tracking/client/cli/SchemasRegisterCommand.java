@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code schemas-register [--dry-run] [--compatibility LEVEL]}: registers the current schema of every fact type with
+ * {@code schemas-register [--dry-run] [--compatibility LEVEL]} (options parsed by {@link FactCli}): registers the current schema of every fact type with
  * the registry of {@code SCHEMA_REGISTRY_URL}, after checking each is compatible with what the registry holds (see
  * {@link SchemaRegistration}). Exit 0 registered (or already there), 1 incompatible or registry failure (nothing
  * registered when a schema is incompatible), 2 bad arguments or no registry configured.
@@ -36,26 +36,7 @@ final class SchemasRegisterCommand {
         this.candidates = List.copyOf(candidates);
     }
 
-    int run(List<String> args) {
-        boolean dryRun = false;
-        CompatibilityLevel level = SchemaRegistration.DEFAULT_LEVEL;
-        for (int i = 0; i < args.size(); i++) {
-            String option = args.get(i);
-            if (option.equals("--dry-run")) {
-                dryRun = true;
-            } else if (option.equals("--compatibility") && i + 1 < args.size()) {
-                try {
-                    level = CompatibilityLevel.parse(args.get(++i));
-                } catch (IllegalArgumentException e) {
-                    err.println(e.getMessage());
-                    return 2;
-                }
-            } else {
-                err.println("unknown or incomplete option '" + option + "' for schemas-register: expected --dry-run or"
-                        + " --compatibility LEVEL");
-                return 2;
-            }
-        }
+    int run(boolean dryRun, CompatibilityLevel level) {
         Optional<SchemaRegistryClient> registry;
         SubjectNameStrategy strategy;
         try {

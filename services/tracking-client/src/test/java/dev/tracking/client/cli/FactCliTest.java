@@ -23,34 +23,54 @@ class FactCliTest {
     @Test
     void noArgumentsExits2WithUsageOnStderr() throws InterruptedException {
         assertThat(run()).isEqualTo(2);
-        assertThat(console.printedErr()).contains("usage:", "publish", "simulate");
+        assertThat(console.printedErr()).contains("Usage: fact-cli", "publish", "simulate", "schemas-register");
         assertThat(console.printedOut()).isEmpty();
     }
 
     @Test
     void helpExits0WithUsageOnStdout() throws InterruptedException {
         assertThat(run("--help")).isEqualTo(0);
-        assertThat(console.printedOut()).contains("usage:", "KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(console.printedOut()).contains("Usage: fact-cli", "KAFKA_BOOTSTRAP_SERVERS", "Exit codes:");
+    }
+
+    @ParameterizedTest(name = "{0} --help")
+    @CsvSource({"publish", "simulate", "schemas-register"})
+    void everyCommandAnswersHelp(String command) throws InterruptedException {
+        assertThat(run(command, "--help")).isEqualTo(0);
+        assertThat(console.printedOut()).contains("Usage: fact-cli " + command);
+        assertThat(console.printedErr()).isEmpty();
+    }
+
+    @Test
+    void simulateHelpNamesEveryOption() throws InterruptedException {
+        assertThat(run("simulate", "--help")).isEqualTo(0);
+        assertThat(console.printedOut()).contains("--teams", "--rate", "--duration", "--count", "--seed");
+    }
+
+    @Test
+    void badCompatibilityLevelExits2NamingIt() throws InterruptedException {
+        assertThat(run("schemas-register", "--compatibility", "SIDEWAYS")).isEqualTo(2);
+        assertThat(console.printedErr()).contains("unknown compatibility level 'SIDEWAYS'");
     }
 
     @Test
     void unknownCommandExits2NamingIt() throws InterruptedException {
         assertThat(run("replay", "facts.jsonl")).isEqualTo(2);
-        assertThat(console.printedErr()).contains("unknown command 'replay'");
+        assertThat(console.printedErr()).contains("Unmatched arguments from index 0: 'replay'");
     }
 
     @ParameterizedTest(name = "--rate {0}")
     @CsvSource({"fast", "0", "-5", "2.5", "99999999999"})
     void badRateExits2NamingTheValue(String rate) throws InterruptedException {
         assertThat(run("simulate", "--rate", rate)).isEqualTo(2);
-        assertThat(console.printedErr()).contains("--rate '" + rate + "' is not valid");
+        assertThat(console.printedErr()).contains("option '--rate'", "'" + rate + "'");
     }
 
     @ParameterizedTest(name = "--duration {0}")
     @CsvSource({"soon", "5x", "0s", "PT0S", "PT-5S", "-5s", "99999999999999999h", "99999999999999999999s"})
     void badDurationExits2NamingTheValue(String duration) throws InterruptedException {
         assertThat(run("simulate", "--duration", duration)).isEqualTo(2);
-        assertThat(console.printedErr()).contains("--duration '" + duration + "' is not valid");
+        assertThat(console.printedErr()).contains("option '--duration'", "'" + duration + "'");
     }
 
     @Test
@@ -58,31 +78,34 @@ class FactCliTest {
         assertThat(run("simulate", "--teams", "many")).isEqualTo(2);
         assertThat(run("simulate", "--count", "0")).isEqualTo(2);
         assertThat(run("simulate", "--seed", "0x1F")).isEqualTo(2);
-        assertThat(console.printedErr()).contains("--teams 'many'", "--count '0'", "--seed '0x1F'");
+        assertThat(console.printedErr())
+                .contains("Invalid value for option '--teams': 'many' is not valid: expected a whole number")
+                .contains("Invalid value for option '--count': '0' is not valid")
+                .contains("Invalid value for option '--seed': '0x1F' is not valid");
     }
 
     @Test
     void optionWithoutValueExits2() throws InterruptedException {
         assertThat(run("simulate", "--count", "10", "--rate")).isEqualTo(2);
-        assertThat(console.printedErr()).contains("option --rate needs a value");
+        assertThat(console.printedErr()).contains("Missing required parameter for option '--rate'");
     }
 
     @Test
     void unknownOptionExits2NamingIt() throws InterruptedException {
         assertThat(run("simulate", "--speed", "10")).isEqualTo(2);
-        assertThat(console.printedErr()).contains("unknown option '--speed'");
+        assertThat(console.printedErr()).contains("Unknown options: '--speed'");
     }
 
     @Test
     void publishWithoutAFileExits2() throws InterruptedException {
         assertThat(run("publish")).isEqualTo(2);
-        assertThat(console.printedErr()).contains("publish takes exactly one argument, the fact file; got []");
+        assertThat(console.printedErr()).contains("Missing required parameter: 'FACTS_JSONL'");
     }
 
     @Test
     void publishWithTwoFilesExits2NamingThem() throws InterruptedException {
         assertThat(run("publish", "a.jsonl", "b.jsonl")).isEqualTo(2);
-        assertThat(console.printedErr()).contains("got [a.jsonl, b.jsonl]");
+        assertThat(console.printedErr()).contains("Unmatched argument at index 2: 'b.jsonl'");
     }
 
     @Test

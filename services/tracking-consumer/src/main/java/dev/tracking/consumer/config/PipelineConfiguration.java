@@ -174,6 +174,7 @@ public class PipelineConfiguration {
                 new PostHogSender.Limits(
                         posthog.apiKey(),
                         posthog.historicalMigration(),
+                        posthog.historicalAfter(),
                         posthog.batchSize(),
                         posthog.maxRequestSize().toBytes(),
                         posthog.dryRun() ? 0 : posthog.gzipLevel(),

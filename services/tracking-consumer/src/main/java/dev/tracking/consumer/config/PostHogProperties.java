@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConcurrentRequests requests in flight at once across all partitions
  * @param historicalMigration mark every request {@code historical_migration: true} (backfills go to PostHog's
  *     historical lane)
+ * @param historicalAfter an event whose {@code occurred_at} is older than this when it is sent goes in a request of its
+ *     own flagged {@code historical_migration: true} (a replayed or backfilled fact does not delay live events)
  * @param dryRunFile where dry-run mode appends request bodies, one JSON line per request
  */
 @ConfigurationProperties("tracking.posthog")
@@ -44,6 +46,7 @@ public record PostHogProperties(
         @Min(0) @Max(9) @DefaultValue("1") int gzipLevel,
         @Min(1) @Max(1024) @DefaultValue("16") int maxConcurrentRequests,
         @DefaultValue("false") boolean historicalMigration,
+        @NotNull @DefaultValue("24h") Duration historicalAfter,
 
         @NotNull @DefaultValue("var/dry-run/posthog-batches.jsonl")
         Path dryRunFile) {
@@ -64,6 +67,10 @@ public record PostHogProperties(
         if (requestTimeout != null && (requestTimeout.isNegative() || requestTimeout.isZero())) {
             throw new IllegalArgumentException(
                     "tracking.posthog.request-timeout=" + requestTimeout + " must be positive, such as 10s");
+        }
+        if (historicalAfter != null && (historicalAfter.isNegative() || historicalAfter.isZero())) {
+            throw new IllegalArgumentException(
+                    "tracking.posthog.historical-after=" + historicalAfter + " must be positive, such as 24h");
         }
         if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())) {
             throw new IllegalArgumentException(

@@ -343,6 +343,7 @@ public final class FactPipeline {
         notAccepted.addAll(sendable.filtered().events());
         List<FactKey> delivered = new ArrayList<>();
         long eventsSent = 0;
+        long eventsHistorical = 0;
         for (Partition partition : partitions) {
             DeliveryOutcome outcome = outcomes.get(partition.id);
             List<PostHogEvent> sent = sendable.byPartition().getOrDefault(partition.id, List.of());
@@ -355,6 +356,7 @@ public final class FactPipeline {
                     }
                 }
                 eventsSent += outcome.resolved() - outcome.rejected().size();
+                eventsHistorical += outcome.historical();
                 if (outcome.failure() instanceof PostHogMisconfiguredException misconfigured && stop == null) {
                     stop = misconfigured;
                 }
@@ -416,6 +418,7 @@ public final class FactPipeline {
         state.settle(sendable.filtered().taken(), notAccepted, delivered);
         metrics.delivered.increment(delivered.size());
         metrics.eventsSent.increment(eventsSent);
+        metrics.eventsHistorical.increment(eventsHistorical);
         return new PollOutcome(committable, retries, stop);
     }
 
@@ -432,7 +435,12 @@ public final class FactPipeline {
         String names = refusedEvents.stream().map(e -> e.event().event()).collect(Collectors.joining(","));
         FailureCategory category =
                 first.status() == 413 ? FailureCategory.OVERSIZE : FailureCategory.REJECTED_BY_POSTHOG;
-        return rejection(category, "PostHog answered " + first.status() + " to " + names + ": " + first.reason(), item)
+        // the first failure is when the first request carrying the event was refused, not when it is dead-lettered
+        return FactRejectedException.of(
+                        category,
+                        "PostHog answered " + first.status() + " to " + names + ": " + first.reason(),
+                        first.firstFailure())
+                .factType(Facts.typeName(item.fact))
                 .attempts(first.attempts(), first.lastFailure())
                 .posthog(first.status(), names)
                 .build();

@@ -15,6 +15,7 @@ public final class PipelineMetrics {
     final Counter delivered;
     final Counter duplicates;
     final Counter eventsSent;
+    final Counter eventsHistorical;
     final Counter milestonesDropped;
     final Counter staleGroupProperties;
     final Map<FailureCategory, Counter> deadLettered = new EnumMap<>(FailureCategory.class);
@@ -34,6 +35,11 @@ public final class PipelineMetrics {
                 .register(registry);
         eventsSent = Counter.builder("tracking.events.sent")
                 .description("PostHog events accepted by PostHog")
+                .register(registry);
+        eventsHistorical = Counter.builder("tracking.events.historical")
+                .description(
+                        "PostHog events accepted in requests flagged historical_migration (older than"
+                                + " tracking.posthog.historical-after, or every event with tracking.posthog.historical-migration)")
                 .register(registry);
         milestonesDropped = Counter.builder("tracking.events.dropped")
                 .tag("reason", "milestone-repeat")

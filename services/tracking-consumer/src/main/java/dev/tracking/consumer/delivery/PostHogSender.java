@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A {@code Retry-After} holds every request of every partition, including those already queued for a connection:
  * each request checks the hold when its turn comes, just before it is sent.
+ *
+ * <p>Events whose {@code occurred_at} is older than {@link Limits#historicalAfter()} travel in requests of their own,
+ * flagged {@code historical_migration: true} (PostHog's historical lane, so a backfill or a replay does not delay live
+ * events); see {@link #requests}.
  */
 public final class PostHogSender {
     private static final Logger log = LoggerFactory.getLogger(PostHogSender.class);
@@ -44,11 +48,15 @@ public final class PostHogSender {
     /**
      * What a request may hold, and when a delivery gives up on bisection.
      *
+     * @param historicalMigration flag every request {@code historical_migration: true}
+     * @param historicalAfter an event whose {@code occurred_at} is older than this goes in a historical request; null
+     *     sends every event in the live lane (unless {@code historicalMigration})
      * @param maxRejectedEvents see {@link dev.tracking.consumer.config.DeliveryProperties#maxRejectedEvents()}
      */
     public record Limits(
             String apiKey,
             boolean historicalMigration,
+            Duration historicalAfter,
             int maxEvents,
             long maxRequestBytes,
             int gzipLevel,
@@ -84,6 +92,18 @@ public final class PostHogSender {
     }
 
     /**
+     * Events sent together in one request, all of one lane.
+     *
+     * @param historical whether the request is flagged {@code historical_migration: true}
+     */
+    record Request(List<PostHogEvent> events, boolean historical) {
+        /** The events from {@code from} to {@code to} (exclusive), in the same lane: a half when bisecting. */
+        Request slice(int from, int to) {
+            return new Request(events.subList(from, to), historical);
+        }
+    }
+
+    /**
      * Delivers {@code events} in order, sending no request after {@code deadline}.
      *
      * @return completes with what became of the events; never exceptionally
@@ -91,7 +111,7 @@ public final class PostHogSender {
     public CompletableFuture<DeliveryOutcome> deliver(List<PostHogEvent> events, Instant deadline) {
         Progress progress = new Progress();
         CompletableFuture<Void> chain = DONE;
-        for (List<PostHogEvent> request : requests(events)) {
+        for (Request request : requests(events)) {
             chain = chain.thenCompose(
                     ignored -> progress.stopped() ? DONE : deliverRequest(request, progress, 1, null, deadline));
         }
@@ -103,24 +123,36 @@ public final class PostHogSender {
         });
     }
 
-    /** Cuts events into consecutive requests within the event-count and body-size limits. */
-    List<List<PostHogEvent>> requests(List<PostHogEvent> events) {
-        List<List<PostHogEvent>> requests = new ArrayList<>();
+    /**
+     * Cuts events into consecutive requests within the event-count and body-size limits; a request holds consecutive
+     * events of one lane (historical or live), so the requests, sent one after the other, keep the events' order. The
+     * lane of each event is decided here, once, against the clock.
+     */
+    List<Request> requests(List<PostHogEvent> events) {
+        long historicalBefore = limits.historicalAfter() == null
+                ? Long.MIN_VALUE
+                : clock.millis() - limits.historicalAfter().toMillis();
+        List<Request> requests = new ArrayList<>();
         List<PostHogEvent> current = new ArrayList<>();
+        boolean currentHistorical = false;
         long size = BatchBody.envelopeSize(limits.apiKey(), 0);
         for (PostHogEvent event : events) {
             long eventSize = event.json().length + 1L;
+            boolean historical = limits.historicalMigration() || event.occurredAtMillis() < historicalBefore;
             if (!current.isEmpty()
-                    && (current.size() >= limits.maxEvents() || size + eventSize > limits.maxRequestBytes())) {
-                requests.add(current);
+                    && (current.size() >= limits.maxEvents()
+                            || size + eventSize > limits.maxRequestBytes()
+                            || historical != currentHistorical)) {
+                requests.add(new Request(current, currentHistorical));
                 current = new ArrayList<>();
                 size = BatchBody.envelopeSize(limits.apiKey(), 0);
             }
             current.add(event);
+            currentHistorical = historical;
             size += eventSize;
         }
         if (!current.isEmpty()) {
-            requests.add(current);
+            requests.add(new Request(current, currentHistorical));
         }
         return requests;
     }
@@ -130,19 +162,19 @@ public final class PostHogSender {
      * @param firstFailure when the first request carrying them was refused, or null
      */
     private CompletableFuture<Void> deliverRequest(
-            List<PostHogEvent> events, Progress progress, int carried, Instant firstFailure, Instant deadline) {
+            Request request, Progress progress, int carried, Instant firstFailure, Instant deadline) {
         if (clock.instant().isAfter(deadline)) {
             progress.fail(inPlaceLimitReached());
             return DONE;
         }
-        BatchBody body = BatchBody.of(limits.apiKey(), limits.historicalMigration(), events, limits.gzipLevel());
+        BatchBody body = BatchBody.of(limits.apiKey(), request.historical(), request.events(), limits.gzipLevel());
         return sendWithRetry(body, deadline)
                 .handle((response, error) -> {
                     if (error != null) {
                         noResponse(error, progress);
                         return DONE;
                     }
-                    return answered(response, events, progress, carried, firstFailure, deadline);
+                    return answered(response, request, progress, carried, firstFailure, deadline);
                 })
                 .thenCompose(next -> next);
     }
@@ -150,16 +182,17 @@ public final class PostHogSender {
     /** One request's answer, by verdict. */
     private CompletableFuture<Void> answered(
             PostHogTransport.Response response,
-            List<PostHogEvent> events,
+            Request request,
             Progress progress,
             int carried,
             Instant firstFailure,
             Instant deadline) {
         Instant now = clock.instant();
+        List<PostHogEvent> events = request.events();
         switch (FailureClassifier.classify(response)) {
             case DELIVERED -> {
                 health.accepted();
-                progress.accepted(events.size(), now);
+                progress.accepted(events.size(), request.historical(), now);
                 return DONE;
             }
             case SPLIT, BISECT -> {
@@ -178,8 +211,8 @@ public final class PostHogSender {
                     return DONE;
                 }
                 log.debug("PostHog answered {} to {} events; sending halves", response.status(), events.size());
-                List<PostHogEvent> left = events.subList(0, events.size() / 2);
-                List<PostHogEvent> right = events.subList(events.size() / 2, events.size());
+                Request left = request.slice(0, events.size() / 2);
+                Request right = request.slice(events.size() / 2, events.size());
                 return deliverRequest(left, progress, carried + 1, first, deadline)
                         .thenCompose(ignored -> progress.stopped()
                                 ? DONE
@@ -317,13 +350,15 @@ public final class PostHogSender {
     /** What one delivery resolved so far; advanced in request order by one chain at a time. */
     private static final class Progress {
         private int resolved;
+        private int historical;
         private final List<RejectedEvent> rejected = new ArrayList<>(0);
         private int firstRejectedAt = -1;
         private Instant acknowledgedAt;
         private RuntimeException failure;
 
-        synchronized void accepted(int events, Instant at) {
+        synchronized void accepted(int events, boolean inHistoricalRequest, Instant at) {
             resolved += events;
+            historical += inHistoricalRequest ? events : 0;
             acknowledgedAt = at;
         }
 
@@ -363,7 +398,7 @@ public final class PostHogSender {
         }
 
         synchronized DeliveryOutcome outcome() {
-            return new DeliveryOutcome(resolved, List.copyOf(rejected), acknowledgedAt, failure);
+            return new DeliveryOutcome(resolved, List.copyOf(rejected), historical, acknowledgedAt, failure);
         }
     }
 }

@@ -161,7 +161,8 @@ public final class EventBuilder {
         PostHogEvent.GroupUpdate groupUpdate = groupSet == null
                 ? null
                 : new PostHogEvent.GroupUpdate(teamId, occurredAt.toEpochMilli(), List.copyOf(groupSet.keySet()), this);
-        return new PostHogEvent(eventId, event, distinctId, uuid, bytes.toByteArray(), onceKey, groupUpdate);
+        return new PostHogEvent(
+                eventId, event, distinctId, uuid, occurredAt.toEpochMilli(), bytes.toByteArray(), onceKey, groupUpdate);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.List;
  * @param event PostHog event name
  * @param distinctId the person (or {@code team:<slug>} for a personless event)
  * @param uuid deterministic id, see {@link EventIds}
+ * @param occurredAtMillis {@code occurred_at} of the fact, epoch milliseconds (the event's {@code timestamp})
  * @param json the event object as sent, UTF-8
  * @param onceKey when not null, the event is a milestone sent only for the first fact that claims this key (for example
  *     {@code dashboard_first_view} once per user)
@@ -22,6 +23,7 @@ public record PostHogEvent(
         String event,
         String distinctId,
         String uuid,
+        long occurredAtMillis,
         byte[] json,
         String onceKey,
         GroupUpdate groupUpdate) {

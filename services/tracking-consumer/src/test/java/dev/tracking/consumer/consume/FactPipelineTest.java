@@ -255,7 +255,7 @@ class FactPipelineTest {
         Retry once = Retry.of("posthog", RetryConfig.custom().maxAttempts(1).build());
         PostHogSender sender = new PostHogSender(
                 posthog,
-                new PostHogSender.Limits("phc_test", false, 100, 1_000_000, 0, 10),
+                new PostHogSender.Limits("phc_test", false, null, 100, 1_000_000, 0, 10),
                 once,
                 breaker,
                 scheduler,

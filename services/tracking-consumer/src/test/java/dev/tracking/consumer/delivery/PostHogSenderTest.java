@@ -65,6 +65,8 @@ class PostHogSenderTest {
     private long maxRequestBytes = 1_000_000;
     private int maxRejectedEvents = 10;
     private int maxConcurrentRequests = 4;
+    private boolean historicalMigration = false;
+    private Duration historicalAfter = null;
 
     // --- in-place retries
 
@@ -427,7 +429,7 @@ class PostHogSenderTest {
         maxEvents = 3;
 
         assertThat(sender().requests(views(7)))
-                .extracting(PostHogSenderTest::indexesOf)
+                .extracting(PostHogSenderTest::indexesOfRequest)
                 .containsExactly(List.of(0, 1, 2), List.of(3, 4, 5), List.of(6));
     }
 
@@ -439,7 +441,7 @@ class PostHogSenderTest {
                 IntStream.range(0, 7).mapToObj(i -> viewOfSize(i, 200)).toList();
 
         assertThat(sender().requests(events))
-                .extracting(PostHogSenderTest::indexesOf)
+                .extracting(PostHogSenderTest::indexesOfRequest)
                 .containsExactly(List.of(0, 1, 2), List.of(3, 4, 5), List.of(6));
     }
 
@@ -449,8 +451,109 @@ class PostHogSenderTest {
         List<PostHogEvent> events = List.of(viewOfSize(0, 200), viewOfSize(1, 1000), viewOfSize(2, 200));
 
         assertThat(sender().requests(events))
-                .extracting(PostHogSenderTest::indexesOf)
+                .extracting(PostHogSenderTest::indexesOfRequest)
                 .containsExactly(List.of(0), List.of(1), List.of(2));
+    }
+
+    // --- the historical lane
+
+    @Test
+    void eventsOlderThanHistoricalAfterGoInHistoricalRequestsOfTheirOwnKeepingTheOrder() {
+        historicalAfter = Duration.ofHours(24);
+        Instant dayAgo = START.minus(Duration.ofHours(24));
+        List<PostHogEvent> events = List.of(
+                viewAt(0, START.minusSeconds(5)),
+                viewAt(1, dayAgo.minusMillis(1)),
+                viewAt(2, START.minus(Duration.ofDays(30))),
+                viewAt(3, dayAgo), // exactly the limit: not older, live
+                viewAt(4, dayAgo.minusMillis(1)));
+
+        List<PostHogSender.Request> requests = sender().requests(events);
+
+        assertThat(requests)
+                .extracting(PostHogSenderTest::indexesOfRequest)
+                .containsExactly(List.of(0), List.of(1, 2), List.of(3), List.of(4));
+        assertThat(requests).extracting(PostHogSender.Request::historical).containsExactly(false, true, false, true);
+    }
+
+    @Test
+    void aLaneIsCutByMaxEventsLikeAnyRequest() {
+        historicalAfter = Duration.ofHours(24);
+        maxEvents = 2;
+        Instant old = START.minus(Duration.ofDays(3));
+        List<PostHogEvent> events =
+                IntStream.range(0, 5).mapToObj(i -> viewAt(i, old)).toList();
+
+        assertThat(sender().requests(events))
+                .extracting(PostHogSenderTest::indexesOfRequest)
+                .containsExactly(List.of(0, 1), List.of(2, 3), List.of(4));
+        assertThat(sender().requests(events)).allMatch(PostHogSender.Request::historical);
+    }
+
+    @Test
+    void historicalRequestsAreFlaggedOnTheWireAndCountedInTheOutcome() {
+        historicalAfter = Duration.ofHours(24);
+        List<PostHogEvent> events = List.of(
+                viewAt(0, START.minus(Duration.ofDays(2))),
+                viewAt(1, START),
+                viewAt(2, START.minus(Duration.ofDays(9))));
+
+        DeliveryOutcome outcome = scheduler.runUntilDone(sender().deliver(events, FAR_DEADLINE));
+
+        assertThat(posthog.requestedEvents()).containsExactly(List.of(0), List.of(1), List.of(2));
+        assertThat(posthog.requests())
+                .extracting(PostHogSenderTest::flaggedHistorical)
+                .containsExactly(true, false, true);
+        assertThat(outcome.resolved()).isEqualTo(3);
+        assertThat(outcome.historical()).isEqualTo(2);
+    }
+
+    @Test
+    void theHalvesOfABisectedHistoricalRequestStayHistorical() {
+        historicalAfter = Duration.ofHours(24);
+        Instant old = START.minus(Duration.ofDays(2));
+        posthog.answer(body -> completed(
+                carriesAny(body, Set.of(1))
+                        ? new PostHogTransport.Response(400, null, INVALID_TIMESTAMP)
+                        : response(200)));
+
+        DeliveryOutcome outcome =
+                scheduler.runUntilDone(sender().deliver(List.of(viewAt(0, old), viewAt(1, old)), FAR_DEADLINE));
+
+        assertThat(posthog.requestedEvents()).containsExactly(List.of(0, 1), List.of(0), List.of(1));
+        assertThat(posthog.requests())
+                .extracting(PostHogSenderTest::flaggedHistorical)
+                .containsOnly(true);
+        assertThat(outcome.rejected()).extracting(r -> indexOf(r.event())).containsExactly(1);
+        assertThat(outcome.historical()).as("accepted in historical requests").isEqualTo(1);
+    }
+
+    @Test
+    void historicalMigrationFlagsEveryRequestWithoutCuttingByAge() {
+        historicalMigration = true;
+        historicalAfter = Duration.ofHours(24);
+        List<PostHogEvent> events =
+                List.of(viewAt(0, START), viewAt(1, START.minus(Duration.ofDays(2))), viewAt(2, START));
+
+        DeliveryOutcome outcome = scheduler.runUntilDone(sender().deliver(events, FAR_DEADLINE));
+
+        assertThat(posthog.requestedEvents()).containsExactly(List.of(0, 1, 2));
+        assertThat(posthog.requests())
+                .extracting(PostHogSenderTest::flaggedHistorical)
+                .containsExactly(true);
+        assertThat(outcome.historical()).isEqualTo(3);
+    }
+
+    @Test
+    void withoutHistoricalAfterOldEventsGoLive() {
+        List<PostHogEvent> events = List.of(viewAt(0, START.minus(Duration.ofDays(400))), viewAt(1, START));
+
+        List<PostHogSender.Request> requests = sender().requests(events);
+
+        assertThat(requests).singleElement().satisfies(request -> {
+            assertThat(indexesOfRequest(request)).containsExactly(0, 1);
+            assertThat(request.historical()).isFalse();
+        });
     }
 
     // --- fixtures
@@ -460,7 +563,14 @@ class PostHogSenderTest {
     private PostHogSender sender() {
         return new PostHogSender(
                 posthog,
-                new PostHogSender.Limits(API_KEY, false, maxEvents, maxRequestBytes, 0, maxRejectedEvents),
+                new PostHogSender.Limits(
+                        API_KEY,
+                        historicalMigration,
+                        historicalAfter,
+                        maxEvents,
+                        maxRequestBytes,
+                        0,
+                        maxRejectedEvents),
                 DeliveryResilience.retry(
                         new DeliveryProperties.Retry(4, INITIAL_BACKOFF, 2.0, MAX_BACKOFF, jitter), random),
                 breaker,
@@ -479,6 +589,25 @@ class PostHogSenderTest {
         return viewOfSize(n, 0);
     }
 
+    /** The view numbered {@code n}, of a fact that occurred at {@code occurredAt}. */
+    private static PostHogEvent viewAt(int n, Instant occurredAt) {
+        PostHogEvent view = view(n);
+        return new PostHogEvent(
+                view.factId(),
+                view.event(),
+                view.distinctId(),
+                view.uuid(),
+                occurredAt.toEpochMilli(),
+                view.json(),
+                null,
+                null);
+    }
+
+    /** Whether the (uncompressed) body carries {@code "historical_migration":true}. */
+    private static boolean flaggedHistorical(BatchBody body) {
+        return new String(body.bytes(), StandardCharsets.UTF_8).contains("\"historical_migration\":true");
+    }
+
     /** The view numbered {@code n}, its JSON padded to exactly {@code size} bytes (0: not padded). */
     private static PostHogEvent viewOfSize(int n, int size) {
         String uuid = "0190f3c2-7a00-7000-8000-" + String.format("%012d", n);
@@ -491,7 +620,14 @@ class PostHogSenderTest {
             throw new IllegalArgumentException("a view cannot be made " + size + " bytes long: " + json);
         }
         return new PostHogEvent(
-                "fact-" + n, "dashboard_viewed", "user-" + n, uuid, json.getBytes(StandardCharsets.UTF_8), null, null);
+                "fact-" + n,
+                "dashboard_viewed",
+                "user-" + n,
+                uuid,
+                START.toEpochMilli(),
+                json.getBytes(StandardCharsets.UTF_8),
+                null,
+                null);
     }
 
     private static int indexOf(PostHogEvent event) {
@@ -500,6 +636,10 @@ class PostHogSenderTest {
 
     private static List<Integer> indexesOf(List<PostHogEvent> events) {
         return events.stream().map(PostHogSenderTest::indexOf).toList();
+    }
+
+    private static List<Integer> indexesOfRequest(PostHogSender.Request request) {
+        return indexesOf(request.events());
     }
 
     private static boolean carriesAny(BatchBody body, Set<Integer> events) {

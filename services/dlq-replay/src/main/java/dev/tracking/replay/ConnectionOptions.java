@@ -1,0 +1,28 @@
+package dev.tracking.replay;
+
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Where Kafka is, how long to wait for it, and the audit topic; every command takes them. */
+final class ConnectionOptions {
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "Kafka; default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092")
+    String bootstrapServers;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = Durations.Converter.class,
+            description = "longest wait for Kafka before exit 3 (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Option(
+            names = "--audit-topic",
+            paramLabel = "TOPIC",
+            description = "where replays are audited and remembered; default: TRACKING_REPLAY_AUDIT_TOPIC, else "
+                    + AuditLog.DEFAULT_TOPIC)
+    String auditTopic;
+}
