@@ -171,8 +171,7 @@ final class BenchRun {
             report.sdk("loopback", attempt(() -> scenarios.throughput("loopback", sdk, Duration.ZERO, null)));
             report.sdk(
                     "delay_20ms", attempt(() -> scenarios.throughput("delay", sdk, options.delay, options.sdkWindow)));
-            report.sdk(
-                    "tuned_loopback", attempt(() -> scenarios.throughput("loopback", sdkTuned, Duration.ZERO, null)));
+
             report.sdk(
                     "tuned_delay_20ms",
                     attempt(() -> scenarios.throughput("delay", sdkTuned, options.delay, options.sdkWindow)));

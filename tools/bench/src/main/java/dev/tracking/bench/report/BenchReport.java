@@ -74,7 +74,7 @@ public final class BenchReport {
         row(throughput, "20 ms/request", "tracking", tracking.get("delay_20ms"));
         row(throughput, "loopback", "sdk", sdk.get("loopback"));
         row(throughput, "20 ms/request", "sdk", sdk.get("delay_20ms"));
-        row(throughput, "loopback", "sdk batch 1000", sdk.get("tuned_loopback"));
+
         row(throughput, "20 ms/request", "sdk batch 1000", sdk.get("tuned_delay_20ms"));
         text.append(throughput).append('\n');
 

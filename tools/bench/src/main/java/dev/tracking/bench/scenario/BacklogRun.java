@@ -125,7 +125,7 @@ final class BacklogRun {
         } finally {
             context.sink().faults().clear();
             for (RunningRelay relay : relays) {
-                relay.jvm().stop(Duration.ofSeconds(3));
+                relay.jvm().kill(); // measured: no need to wait for a graceful stop
                 relay.jvm().close();
             }
         }
