@@ -69,6 +69,7 @@ public final class BenchReport {
                 "heap MB",
                 "lost",
                 "ev/req",
+                "cores relay/broker/sink",
                 "note");
         row(throughput, "loopback", "tracking", tracking.get("loopback"));
         row(throughput, "20 ms/request", "tracking", tracking.get("delay_20ms"));
@@ -78,8 +79,16 @@ public final class BenchReport {
         row(throughput, "20 ms/request", "sdk batch 1000", sdk.get("tuned_delay_20ms"));
         text.append(throughput).append('\n');
 
-        TextTable latency =
-                new TextTable("latency", "relay", "p50 ms", "p99 ms", "max ms", "ev/req", "cpu s", "heap MB");
+        TextTable latency = new TextTable(
+                "latency",
+                "relay",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "ev/req",
+                "cpu s",
+                "heap MB",
+                "cores relay/broker/sink");
         latencyRow(latency, "steady", tracking.get("latency_5k"));
         latencyRow(latency, "trickle", tracking.get("trickle_200"));
         text.append(latency).append('\n');
@@ -115,6 +124,7 @@ public final class BenchReport {
                     number(m.get("heap_used_mb")),
                     m.get("lost"),
                     number(m.get("events_per_request")),
+                    cores(m, "window_s"),
                     complete ? "" : String.valueOf(m.get("ending")));
         }
     }
@@ -129,8 +139,27 @@ public final class BenchReport {
                     m.get("max_ms"),
                     number(m.get("events_per_request")),
                     number(m.get("cpu_s")),
-                    number(m.get("heap_used_mb")));
+                    number(m.get("heap_used_mb")),
+                    cores(m, "seconds"));
         }
+    }
+
+    /** Cores each part used on average over the measured window: CPU seconds divided by the window's seconds. */
+    private static String cores(Map<?, ?> m, String window) {
+        if (!(m.get(window) instanceof Number seconds) || seconds.doubleValue() <= 0) {
+            return "-";
+        }
+        StringBuilder text = new StringBuilder();
+        for (String part : new String[] {"cpu_s", "broker_cpu_s", "bench_cpu_s"}) {
+            if (text.length() > 0) {
+                text.append('/');
+            }
+            text.append(
+                    m.get(part) instanceof Number cpu
+                            ? String.format("%.2f", cpu.doubleValue() / seconds.doubleValue())
+                            : "-");
+        }
+        return text.toString();
     }
 
     private static void faultRow(TextTable table, String relay, Object section) {
