@@ -134,7 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--consumer-jar",
             defaultValue = "services/tracking-consumer/target/tracking-consumer.jar",
-            description = "the consumer to benchmark (default: ${DEFAULT-VALUE})")
+            description = "the consumer to benchmark (default: ${DEFAULT-VALUE}); the expected events and the SDK relay"
+                    + " use the mapping of the consumer built with the benchmark")
     Path consumerJar;
 
     @Option(
@@ -163,9 +164,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         quietLogging();
-        System.exit(new CommandLine(new BenchCommand())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .execute(args));
+        CommandLine commandLine = new CommandLine(new BenchCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            commandLine.getErr().println(e.getMessage());
+            commandLine.getErr().println("Try --help (make bench BENCH_ARGS=--help) for the options.");
+            return 2;
+        });
+        System.exit(commandLine.execute(args));
     }
 
     @Override

@@ -48,7 +48,7 @@ final class BenchRun {
     int run() throws Exception {
         long started = System.nanoTime();
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path out = options.repo.resolve(options.out);
+        Path out = options.repo.resolve(options.out).normalize();
         Path logs = out.resolve(runId);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("id", runId);
@@ -72,7 +72,11 @@ final class BenchRun {
             try {
                 loadAndRun(report, broker, probe, runId, logs);
             } finally {
-                BenchTopics.deleteAll(probe.admin(), runPrefix);
+                try {
+                    BenchTopics.deleteAll(probe.admin(), runPrefix);
+                } catch (RuntimeException e) {
+                    log.warn("could not delete the run's topics ({}*): {}", runPrefix, e.toString());
+                }
             }
         } finally {
             closeQuietly(broker);

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
@@ -41,13 +42,27 @@ public record BenchTopics(String prefix, Map<FactFamily, String> byFamily) {
         await(admin.createTopics(topics).all(), "create topics " + names());
     }
 
-    /** Deletes every topic whose name starts with {@code runPrefix} (source and dead-letter topics of a run). */
+    /**
+     * Deletes every topic and consumer group whose name starts with {@code runPrefix} (source and dead-letter topics
+     * of a run, and the groups of its relays).
+     */
     public static void deleteAll(Admin admin, String runPrefix) throws InterruptedException {
         Set<String> all = await(admin.listTopics().names(), "list topics");
         List<String> ours =
                 all.stream().filter(name -> name.startsWith(runPrefix)).toList();
         if (!ours.isEmpty()) {
             await(admin.deleteTopics(ours).all(), "delete topics " + ours);
+        }
+        List<String> groups = await(admin.listConsumerGroups().all(), "list consumer groups").stream()
+                .map(ConsumerGroupListing::groupId)
+                .filter(group -> group.startsWith(runPrefix))
+                .toList();
+        if (!groups.isEmpty()) {
+            try {
+                await(admin.deleteConsumerGroups(groups).all(), "delete consumer groups " + groups);
+            } catch (IllegalStateException stillMembers) {
+                // a relay killed a moment ago is a member until its session times out; its offsets are harmless
+            }
         }
     }
 
