@@ -38,7 +38,11 @@ public final class LocalBroker implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         String out = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!up.waitFor(3, TimeUnit.MINUTES) || up.exitValue() != 0) {
+        if (!up.waitFor(3, TimeUnit.MINUTES)) {
+            up.destroy();
+            throw new IllegalStateException("kafka-up.sh did not finish within 3 minutes");
+        }
+        if (up.exitValue() != 0) {
             throw new IllegalStateException("kafka-up.sh failed (exit " + up.exitValue() + "): " + out);
         }
         String prefix = "KAFKA_BOOTSTRAP_SERVERS=";

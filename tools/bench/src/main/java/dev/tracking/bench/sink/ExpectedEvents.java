@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * The events a relay should deliver for the benchmark's data, by {@link ReceivedEvent key}, and what was received of
- * each: an open-addressing table of primitive arrays (33 bytes a slot, 2^21 slots for a million facts), so that
+ * each: an open-addressing table of primitive arrays (29 bytes a slot, 2^21 slots for a million facts), so that
  * checking millions of events keeps no strings. Not thread-safe: {@link Ledger} locks around it; filled before the
  * scenarios start.
  */

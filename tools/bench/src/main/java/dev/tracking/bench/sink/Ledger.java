@@ -1,5 +1,6 @@
 package dev.tracking.bench.sink;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -52,14 +53,14 @@ public final class Ledger {
         void add(ReceivedEvent event) {
             if (size == keyHigh.length) {
                 int capacity = size * 2;
-                keyHigh = java.util.Arrays.copyOf(keyHigh, capacity);
-                keyLow = java.util.Arrays.copyOf(keyLow, capacity);
-                uuidHigh = java.util.Arrays.copyOf(uuidHigh, capacity);
-                uuidLow = java.util.Arrays.copyOf(uuidLow, capacity);
-                body = java.util.Arrays.copyOf(body, capacity);
-                uuidValid = java.util.Arrays.copyOf(uuidValid, capacity);
-                timestamp = java.util.Arrays.copyOf(timestamp, capacity);
-                name = java.util.Arrays.copyOf(name, capacity);
+                keyHigh = Arrays.copyOf(keyHigh, capacity);
+                keyLow = Arrays.copyOf(keyLow, capacity);
+                uuidHigh = Arrays.copyOf(uuidHigh, capacity);
+                uuidLow = Arrays.copyOf(uuidLow, capacity);
+                body = Arrays.copyOf(body, capacity);
+                uuidValid = Arrays.copyOf(uuidValid, capacity);
+                timestamp = Arrays.copyOf(timestamp, capacity);
+                name = Arrays.copyOf(name, capacity);
             }
             keyHigh[size] = event.keyHigh;
             keyLow[size] = event.keyLow;

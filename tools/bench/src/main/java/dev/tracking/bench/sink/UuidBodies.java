@@ -2,7 +2,7 @@ package dev.tracking.bench.sink;
 
 /**
  * Every uuid received, with a hash of the body it first came with: an open-addressing table of primitive arrays that
- * grows as needed (20 bytes a slot), so that distinct uuids can be counted over millions of events and a uuid seen
+ * grows as needed (21 bytes a slot), so that distinct uuids can be counted over millions of events and a uuid seen
  * again with another body noticed. Not thread-safe: {@link Ledger} locks around it.
  */
 final class UuidBodies {
