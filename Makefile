@@ -10,12 +10,13 @@ SOURCES := $(shell find pom.xml schemas services testkit -name pom.xml -o -path 
 REPLAY_JAR := services/dlq-replay/target/dlq-replay.jar
 BOOTSTRAP = $(shell cat var/kafka/bootstrap 2>/dev/null)
 
-.PHONY: help build run test consumer publish simulate kafka-up kafka-down redis-install postgresql-install schemas-snapshot schemas-register posthog-plan posthog-apply replay format clean
+.PHONY: help build run test bench consumer publish simulate kafka-up kafka-down redis-install postgresql-install schemas-snapshot schemas-register posthog-plan posthog-apply replay format clean
 
 help:
 	@echo "make run                  local Kafka + tracking consumer (dry-run unless POSTHOG_API_KEY) + simulated facts, until Ctrl-C"
 	@echo "make test                 the whole test suite (unit tests and integration tests)"
 	@echo "make build                compile and package (no tests)"
+	@echo "make bench                the benchmark: tracking consumer vs. a PostHog SDK relay (BENCH_FACTS=1000000, BENCH_ARGS=--help)"
 	@echo "make kafka-up|kafka-down  start/stop the local Kafka broker (var/kafka)"
 	@echo "make consumer             run the tracking consumer in the foreground"
 	@echo "make publish FILE=f.jsonl publish a file of facts"
@@ -38,6 +39,12 @@ run: build
 
 test: redis-install postgresql-install
 	mvn -B verify
+
+# The benchmark (README, Performance): builds the consumer and tools/bench with the reactor (no install), then runs
+# them on the local broker. Not part of make test. BENCH_FACTS scales it down; BENCH_ARGS passes options (--help).
+bench:
+	$(MVN) -pl tools/bench -am package -DskipTests
+	$(JAVA) -Xmx1g -jar tools/bench/target/tracking-bench.jar --facts $${BENCH_FACTS:-1000000} $(BENCH_ARGS)
 
 # Redis for the integration tests: installed with apt when missing and running as root; the tests start
 # their own redis-server on a free port (and skip, with the reason printed, when it cannot be installed).

@@ -44,8 +44,12 @@ import org.apache.avro.specific.SpecificRecordBase;
  * integrations, invites members who sign up in turn, then the team uses the product (dashboard, analytics, leaderboard,
  * exports, surveys), some teams subscribe and a few cancel. Deterministic for a given seed (ids included) except for
  * {@code occurred_at}, which is the clock's time when the fact is emitted.
+ *
+ * <p>By default at most {@code teamCount} teams ever exist, so a long run ends with churned teams that only look at
+ * the dashboard now and then. {@link #withTurnover} keeps {@code teamCount} teams that have not churned instead: a new
+ * team arrives for each one lost, so the mix of facts stays the same however long it runs (the benchmark's data).
  */
-final class FunnelSimulator {
+public final class FunnelSimulator {
     private static final String SOURCE = "fact-simulator";
     private static final String[] WORDS = {
         "acme",
@@ -72,20 +76,36 @@ final class FunnelSimulator {
     private final Clock clock;
     private final List<Team> teams = new ArrayList<>();
     private final int teamCount;
+    private final boolean turnover;
+    private int churned;
 
-    FunnelSimulator(long seed, int teamCount, Clock clock) {
+    public FunnelSimulator(long seed, int teamCount, Clock clock) {
+        this(seed, teamCount, clock, false);
+    }
+
+    private FunnelSimulator(long seed, int teamCount, Clock clock, boolean turnover) {
         if (teamCount < 1) {
             throw new IllegalArgumentException("teamCount must be at least 1, got " + teamCount);
         }
         this.random = new Random(seed);
         this.clock = clock;
         this.teamCount = teamCount;
+        this.turnover = turnover;
     }
 
-    /** The next fact of a randomly chosen team; new teams arrive until {@code teamCount} exist. */
-    SpecificRecordBase next() {
+    /** A simulator that keeps {@code teamCount} teams that have not churned: a new team replaces each one lost. */
+    public static FunnelSimulator withTurnover(long seed, int teamCount, Clock clock) {
+        return new FunnelSimulator(seed, teamCount, clock, true);
+    }
+
+    /**
+     * The next fact of a randomly chosen team; new teams arrive until {@code teamCount} exist (with turnover: until
+     * {@code teamCount} have not churned).
+     */
+    public SpecificRecordBase next() {
         while (true) {
-            if (teams.size() < teamCount && (teams.isEmpty() || random.nextInt(4) == 0)) {
+            int counted = turnover ? teams.size() - churned : teams.size();
+            if (counted < teamCount && (teams.isEmpty() || random.nextInt(4) == 0)) {
                 teams.add(new Team(teams.size() + 1));
             }
             Team team = teams.get(random.nextInt(teams.size()));
@@ -178,7 +198,7 @@ final class FunnelSimulator {
             if (roll < chances[0] + chances[1]) {
                 return new OnboardingStepSkipped(id(), now(), slug, admin(), SOURCE, step);
             }
-            stage = Stage.CHURNED;
+            churn();
             return null;
         }
 
@@ -264,7 +284,7 @@ final class FunnelSimulator {
             }
             if (roll < 86 && subscribed && !cancelled && random.nextInt(4) == 0) {
                 cancelled = true;
-                stage = Stage.CHURNED;
+                churn();
                 return new SubscriptionCancelled(
                         id(), now(), slug, null, "billing-service", random.nextBoolean() ? "too expensive" : null, 30);
             }
@@ -284,6 +304,11 @@ final class FunnelSimulator {
                     user + "@" + slug + ".example",
                     random.nextBoolean() ? "User " + user : null,
                     method);
+        }
+
+        private void churn() {
+            stage = Stage.CHURNED;
+            churned++;
         }
 
         private String admin() {

@@ -129,6 +129,29 @@ class FunnelSimulatorTest {
     }
 
     @Test
+    void withoutTurnoverALongRunEndsWithOnlyDashboardViews() {
+        List<SpecificRecordBase> lastQuarter = TWENTY_THOUSAND_FACTS.subList(15_000, 20_000);
+
+        assertThat(lastQuarter.stream().map(Facts::typeName).distinct()).containsOnly("DashboardViewed");
+    }
+
+    @Test
+    void withTurnoverNewTeamsReplaceChurnedOnesAndTheMixLasts() {
+        FunnelSimulator simulator = FunnelSimulator.withTurnover(42, TEAMS, MONDAY_9AM);
+        List<SpecificRecordBase> facts =
+                IntStream.range(0, 20_000).mapToObj(i -> simulator.next()).toList();
+        List<SpecificRecordBase> lastQuarter = facts.subList(15_000, 20_000);
+        long newTeams = facts.stream()
+                .filter(fact -> fact instanceof UserSignedUp signup && signup.getTeamId() == null)
+                .count();
+
+        assertThat(newTeams).as("admins signing up a new team").isGreaterThan(TEAMS);
+        assertThat(lastQuarter.stream().map(Facts::typeName).distinct())
+                .contains("UserSignedUp", "OnboardingCompleted", "SubscriptionStarted", "AnalyticsViewed");
+        assertThat(facts).extracting(Facts::eventId).doesNotHaveDuplicates();
+    }
+
+    @Test
     void refusesFewerThanOneTeam() {
         assertThatThrownBy(() -> new FunnelSimulator(1, 0, MONDAY_9AM))
                 .isInstanceOf(IllegalArgumentException.class)
