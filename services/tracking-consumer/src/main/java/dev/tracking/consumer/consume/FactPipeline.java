@@ -307,23 +307,66 @@ public final class FactPipeline {
      */
     private Map<TopicPartition, DeliveryOutcome> deliver(Sendable sendable) {
         Instant deadline = clock.instant().plus(inPlaceLimit);
-        Map<TopicPartition, CompletableFuture<DeliveryOutcome>> deliveries = new LinkedHashMap<>();
+        Map<List<TopicPartition>, CompletableFuture<DeliveryOutcome>> deliveries = new LinkedHashMap<>();
         RuntimeException notStarted = null;
-        for (Map.Entry<TopicPartition, List<PostHogEvent>> partition :
-                sendable.byPartition().entrySet()) {
+        for (List<TopicPartition> group : packed(sendable.byPartition())) {
+            List<PostHogEvent> events = new ArrayList<>();
+            group.forEach(partition -> events.addAll(sendable.byPartition().get(partition)));
             try {
-                deliveries.put(partition.getKey(), sender.deliver(partition.getValue(), deadline));
+                deliveries.put(group, sender.deliver(events, deadline));
             } catch (RuntimeException e) {
                 notStarted = e;
                 break;
             }
         }
         Map<TopicPartition, DeliveryOutcome> outcomes = new HashMap<>();
-        deliveries.forEach((partition, delivery) -> outcomes.put(partition, delivery.join()));
+        deliveries.forEach((group, delivery) -> {
+            DeliveryOutcome outcome = delivery.join();
+            int from = 0;
+            int historicalLeft = outcome.historical();
+            for (TopicPartition partition : group) {
+                List<PostHogEvent> events = sendable.byPartition().get(partition);
+                DeliveryOutcome share = outcome.slice(from, events, historicalLeft);
+                outcomes.put(partition, share);
+                historicalLeft -= share.historical();
+                from += events.size();
+            }
+        });
         if (notStarted != null) {
             throw notStarted;
         }
         return outcomes;
+    }
+
+    /**
+     * Which partitions share a delivery: a partition with at least half a request of events goes alone, smaller ones
+     * are packed together until they fill a request, so that a poll of a few events from many partitions (a low rate)
+     * makes one full request rather than one tiny request per partition. Each partition's events stay together and in
+     * order in one delivery, so per-partition order holds either way.
+     */
+    private List<List<TopicPartition>> packed(Map<TopicPartition, List<PostHogEvent>> byPartition) {
+        int requestSize = sender.maxEvents();
+        List<List<TopicPartition>> groups = new ArrayList<>();
+        List<TopicPartition> shared = new ArrayList<>();
+        int sharedEvents = 0;
+        for (Map.Entry<TopicPartition, List<PostHogEvent>> partition : byPartition.entrySet()) {
+            int events = partition.getValue().size();
+            if (events >= requestSize / 2) {
+                groups.add(List.of(partition.getKey()));
+                continue;
+            }
+            if (!shared.isEmpty() && sharedEvents + events > requestSize) {
+                groups.add(shared);
+                shared = new ArrayList<>();
+                sharedEvents = 0;
+            }
+            shared.add(partition.getKey());
+            sharedEvents += events;
+        }
+        if (!shared.isEmpty()) {
+            groups.add(shared);
+        }
+        return groups;
     }
 
     /**

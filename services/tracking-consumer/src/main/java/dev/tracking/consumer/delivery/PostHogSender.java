@@ -103,6 +103,11 @@ public final class PostHogSender {
         }
     }
 
+    /** Most events in one request. */
+    public int maxEvents() {
+        return limits.maxEvents();
+    }
+
     /**
      * Delivers {@code events} in order, sending no request after {@code deadline}.
      *

@@ -119,6 +119,28 @@ class FactPipelineTest {
     }
 
     @Test
+    void smallPartitionsShareOneRequestAndEachGetsItsShareOfTheAnswer() {
+        SpecificRecordBase refused = viewBy("b", 4);
+        posthog.answer(
+                body -> carries(body, refused) ? respond(400, "event submitted with invalid timestamp") : respond(200));
+
+        PollOutcome outcome = pipeline(new StateFilter(store, OnUnavailable.PAUSE), 100)
+                .process(
+                        poll(at(TEAM_A, 0, viewBy("a", 0)), at(TEAM_B, 4, refused), at(TEAM_B, 5, viewBy("b", 5))),
+                        null);
+
+        assertThat(posthog.requests().get(0).events())
+                .as("the first request carries both partitions")
+                .hasSize(3);
+        assertThat(outcome.committable()).containsExactlyInAnyOrderEntriesOf(Map.of(TEAM_A, 1L, TEAM_B, 6L));
+        assertThat(deadLetterBroker.history())
+                .singleElement()
+                .satisfies(record -> assertThat(record.headers().lastHeader("kafka_dlt-original-offset"))
+                        .isNotNull());
+        assertThat(posthog.eventsSent()).isEqualTo(2);
+    }
+
+    @Test
     void aRetryAfterLongerThanAnInPlaceWaitIsHandedBackWithTheWait() {
         posthog.answer(body -> CompletableFuture.completedFuture(
                 new PostHogTransport.Response(429, Duration.ofSeconds(600), "rate limited")));
@@ -251,11 +273,15 @@ class FactPipelineTest {
     }
 
     private FactPipeline pipeline(StateFilter state) {
+        return pipeline(state, 2); // every partition of these tests has half a request or more: each goes alone
+    }
+
+    private FactPipeline pipeline(StateFilter state, int eventsPerRequest) {
         CircuitBreaker breaker = CircuitBreaker.ofDefaults("posthog");
         Retry once = Retry.of("posthog", RetryConfig.custom().maxAttempts(1).build());
         PostHogSender sender = new PostHogSender(
                 posthog,
-                new PostHogSender.Limits("phc_test", false, null, 100, 1_000_000, 0, 10),
+                new PostHogSender.Limits("phc_test", false, null, eventsPerRequest, 1_000_000, 0, 10),
                 once,
                 breaker,
                 scheduler,
