@@ -4,10 +4,10 @@ import dev.tracking.consumer.consume.PollOutcome.Retry;
 import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.delivery.BackoffPolicy;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -37,7 +37,7 @@ public final class PartitionControl {
     private final BackoffPolicy backoff;
     private final DeadLetters deadLetters;
     private final Duration commitTimeout;
-    private final Map<TopicPartition, Integer> failures = new HashMap<>();
+    private final Map<TopicPartition, Integer> failures = new ConcurrentHashMap<>(); // consumer threads share it
 
     /**
      * @param container the listener container whose partitions are paused (looked up when first needed)
