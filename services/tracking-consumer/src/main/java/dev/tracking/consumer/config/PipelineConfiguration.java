@@ -23,6 +23,8 @@ import dev.tracking.consumer.delivery.DryRunTransport;
 import dev.tracking.consumer.delivery.HttpPostHogTransport;
 import dev.tracking.consumer.delivery.PostHogSender;
 import dev.tracking.consumer.delivery.PostHogTransport;
+import dev.tracking.consumer.mapping.EventSelection;
+import dev.tracking.consumer.mapping.EventType;
 import dev.tracking.consumer.mapping.FactMapping;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -198,6 +201,7 @@ public class PipelineConfiguration {
             DedupStore store,
             DedupProperties dedup,
             FactMapping mapping,
+            EventsProperties events,
             PostHogSender sender,
             DeadLetters deadLetters,
             MeterRegistry meters,
@@ -219,10 +223,19 @@ public class PipelineConfiguration {
                     + ", or a slow PostHog gets the consumer evicted from its group; lower them or raise"
                     + " spring.kafka.consumer.properties.max.poll.interval.ms");
         }
+        EventSelection selection = events.selection(mapping.eventTypes());
+        List<String> suppressed = selection.suppressed(mapping.eventTypes().values()).stream()
+                .map(EventType::name)
+                .toList();
+        log.info(
+                "sending {}{}",
+                selection,
+                suppressed.isEmpty() ? "" : "; not sent (facts still handled): " + String.join(", ", suppressed));
         return new FactPipeline(
                 reader,
                 new StateFilter(store, dedup.onUnavailable()),
                 mapping,
+                selection,
                 sender,
                 deadLetters,
                 new PipelineMetrics(meters),

@@ -16,6 +16,7 @@ import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
 import dev.tracking.consumer.delivery.PostHogSender;
 import dev.tracking.consumer.delivery.PostHogUnavailableException;
 import dev.tracking.consumer.delivery.RejectedEvent;
+import dev.tracking.consumer.mapping.EventSelection;
 import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.PostHogEvent;
 import dev.tracking.schemas.Facts;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *       and a record whose writer schema cannot be resolved now ends its partition's round (retried later);
  *   <li>{@link #skipDelivered}: facts delivered before, and repeats within the poll, are skipped;
  *   <li>{@link #map}: each fact to its PostHog events; any exception sets the fact aside as {@code mapping};
+ *   <li>{@link #suppress}: events of tiers switched off, or disabled by name, are taken out: not sent, while their fact
+ *       is handled like a delivered one;
  *   <li>{@link #setAsideOversize}: a fact with an event PostHog would refuse for its size is set aside;
  *   <li>{@link #filter}: milestones and group-property order, against the dedup store;
  *   <li>{@link #deliver}: every partition's events concurrently, each partition's in order; waits for all of them;
@@ -66,6 +69,7 @@ public final class FactPipeline {
     private final FactReader reader;
     private final StateFilter state;
     private final FactMapping mapping;
+    private final EventSelection selection;
     private final PostHogSender sender;
     private final DeadLetters deadLetters;
     private final PipelineMetrics metrics;
@@ -77,6 +81,7 @@ public final class FactPipeline {
             FactReader reader,
             StateFilter state,
             FactMapping mapping,
+            EventSelection selection,
             PostHogSender sender,
             DeadLetters deadLetters,
             PipelineMetrics metrics,
@@ -86,6 +91,8 @@ public final class FactPipeline {
         this.reader = reader;
         this.state = state;
         this.mapping = mapping;
+        this.selection = selection;
+        metrics.registerSuppressed(selection.suppressed(mapping.eventTypes().values()));
         this.sender = sender;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -102,6 +109,7 @@ public final class FactPipeline {
         FactRejectedException rejection;
         boolean duplicate;
         List<PostHogEvent> events = List.of();
+        List<PostHogEvent> suppressed = List.of();
 
         Work(ConsumerRecord<byte[], byte[]> record) {
             this.record = record;
@@ -157,6 +165,7 @@ public final class FactPipeline {
             RuntimeException stop = read(partitions);
             skipDelivered(partitions);
             map(partitions);
+            suppress(partitions);
             setAsideOversize(partitions);
             sendable = filter(partitions);
             Map<TopicPartition, DeliveryOutcome> outcomes = deliver(sendable);
@@ -251,6 +260,21 @@ public final class FactPipeline {
                 item.rejection = rejection(FailureCategory.MAPPING, e.getMessage(), item)
                         .cause(e)
                         .build();
+            }
+        });
+    }
+
+    /** Takes out the events that are not sent (tier switched off, or disabled); counted once their fact is settled. */
+    private void suppress(List<Partition> partitions) {
+        forEachLive(partitions, item -> {
+            List<PostHogEvent> sent = new ArrayList<>(item.events.size());
+            List<PostHogEvent> suppressed = new ArrayList<>(0);
+            for (PostHogEvent event : item.events) {
+                (selection.sends(event.type()) ? sent : suppressed).add(event);
+            }
+            if (!suppressed.isEmpty()) {
+                item.events = sent;
+                item.suppressed = suppressed;
             }
         });
     }
@@ -427,6 +451,7 @@ public final class FactPipeline {
                             .toList();
                     if (refusedEvents.isEmpty()) {
                         delivered.add(item.key);
+                        item.suppressed.forEach(event -> metrics.suppressed(event.type()));
                         metrics.latency(Duration.between(Facts.occurredAt(item.fact), acknowledgedAt));
                         continue;
                     }

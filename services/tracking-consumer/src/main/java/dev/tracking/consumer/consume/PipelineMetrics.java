@@ -1,13 +1,16 @@
 package dev.tracking.consumer.consume;
 
 import dev.tracking.consumer.deadletter.FailureCategory;
+import dev.tracking.consumer.mapping.EventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The pipeline's meters, all prefixed {@code tracking.}; see the README's operations section. */
 public final class PipelineMetrics {
@@ -22,8 +25,11 @@ public final class PipelineMetrics {
     final Timer batchDuration;
     final Timer endToEnd;
     final DistributionSummary batchSize;
+    private final Map<EventType, Counter> suppressed = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
     public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
         received = Counter.builder("tracking.facts.received")
                 .description("records read from the fact topics")
                 .register(registry);
@@ -67,6 +73,25 @@ public final class PipelineMetrics {
         batchSize = DistributionSummary.builder("tracking.batch.size")
                 .description("records per poll batch")
                 .register(registry);
+    }
+
+    /** Registers the suppression counters of these events up front, so that they show as 0 until one is counted. */
+    void registerSuppressed(Collection<EventType> types) {
+        types.forEach(this::suppressedCounter);
+    }
+
+    void suppressed(EventType type) {
+        suppressedCounter(type).increment();
+    }
+
+    private Counter suppressedCounter(EventType type) {
+        return suppressed.computeIfAbsent(
+                type,
+                t -> Counter.builder("tracking.events.suppressed")
+                        .tag("event", t.name())
+                        .tag("tier", t.tierTag())
+                        .description("events not sent because their tier is switched off or they are disabled by name")
+                        .register(registry));
     }
 
     void deadLettered(FailureCategory category) {

@@ -19,13 +19,18 @@ import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
 import dev.tracking.consumer.delivery.PostHogSender;
 import dev.tracking.consumer.delivery.PostHogTransport;
 import dev.tracking.consumer.delivery.PostHogUnavailableException;
+import dev.tracking.consumer.mapping.EventSelection;
+import dev.tracking.consumer.mapping.EventType;
 import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.FamilyMapper;
 import dev.tracking.consumer.mapping.PostHogEvent;
+import dev.tracking.consumer.mapping.Tier;
 import dev.tracking.facts.AnalyticsTab;
 import dev.tracking.facts.AnalyticsViewed;
+import dev.tracking.facts.DashboardViewed;
 import dev.tracking.schemas.FactFamily;
 import dev.tracking.schemas.Facts;
+import dev.tracking.testkit.fixtures.FactFixtures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -36,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +86,8 @@ class FactPipelineTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final InMemoryDedupStore store = new InMemoryDedupStore(Duration.ofDays(7), 10_000, CLOCK);
     private FactMapping mapping = FactMapping.standard();
+    private EventSelection selection = EventSelection.all();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private UnknownSchemaHold hold = new UnknownSchemaHold(Duration.ZERO, CLOCK);
 
     @AfterEach
@@ -268,6 +276,61 @@ class FactPipelineTest {
         assertThat(posthog.requests()).isEmpty();
     }
 
+    @Test
+    void eventsOfASwitchedOffTierAreNotSentYetTheirFactsAreCommittedRememberedAndCounted() {
+        selection = EventSelection.of(List.of(Tier.CORE_FUNNEL), List.of(), mapping.eventTypes());
+        SpecificRecordBase analytics = viewBy("a", 0);
+        SpecificRecordBase dashboard =
+                new DashboardViewed(factId("dashboard-b"), minutesLater(1), "team-b", "user-b", null);
+
+        PollOutcome outcome = pipeline().process(poll(at(TEAM_A, 0, analytics), at(TEAM_B, 3, dashboard)), null);
+
+        assertThat(outcome.committable()).containsExactlyInAnyOrderEntriesOf(Map.of(TEAM_A, 1L, TEAM_B, 4L));
+        assertThat(posthog.requests())
+                .flatExtracting(BatchBody::events)
+                .extracting(PostHogEvent::event)
+                .as("only the tier-1 milestone of the dashboard view")
+                .containsExactly("dashboard_first_view");
+        assertThat(suppressedCount("analytics_viewed", "2")).isEqualTo(1);
+        assertThat(suppressedCount("dashboard_viewed", "2")).isEqualTo(1);
+        assertThat(suppressedCount("leaderboard_viewed", "2"))
+                .as("registered up front")
+                .isZero();
+        assertThat(meters.find("tracking.events.suppressed").tag("tier", "1").counters())
+                .as("no tier-1 event is suppressed")
+                .isEmpty();
+
+        PollOutcome again = pipeline().process(poll(at(TEAM_A, 7, analytics)), null);
+
+        assertThat(again.committable()).containsExactlyEntriesOf(Map.of(TEAM_A, 8L));
+        assertThat(suppressedCount("analytics_viewed", "2"))
+                .as("the fact was remembered: its copy is a duplicate, not suppressed again")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anEventDisabledByNameIsNotSentWhileTheGroupUpdateOfItsFactIs() {
+        selection = EventSelection.of(EnumSet.allOf(Tier.class), List.of("github_connected"), mapping.eventTypes());
+        TopicPartition integrations = new TopicPartition(FactFamily.INTEGRATIONS.defaultTopic(), 0);
+
+        PollOutcome outcome = pipeline().process(poll(at(integrations, 0, FactFixtures.githubConnected())), null);
+
+        assertThat(outcome.committable()).containsExactlyEntriesOf(Map.of(integrations, 1L));
+        assertThat(posthog.requests())
+                .flatExtracting(BatchBody::events)
+                .extracting(PostHogEvent::event)
+                .containsExactly("$groupidentify");
+        assertThat(suppressedCount("github_connected", "1")).isEqualTo(1);
+    }
+
+    private double suppressedCount(String event, String tier) {
+        return meters.get("tracking.events.suppressed")
+                .tag("event", event)
+                .tag("tier", tier)
+                .counter()
+                .count();
+    }
+
     private FactPipeline pipeline() {
         return pipeline(new StateFilter(store, OnUnavailable.PAUSE));
     }
@@ -294,9 +357,10 @@ class FactPipelineTest {
                 new FactReader(SingleObjectEncoding.decoder(), hold, CLOCK),
                 state,
                 mapping,
+                selection,
                 sender,
                 deadLetters,
-                new PipelineMetrics(new SimpleMeterRegistry()),
+                new PipelineMetrics(meters),
                 CLOCK,
                 1_000_000,
                 Duration.ofSeconds(10));
@@ -374,6 +438,13 @@ class FactPipelineTest {
                 @Override
                 public FactFamily family() {
                     return family;
+                }
+
+                @Override
+                public Map<Class<? extends SpecificRecord>, List<EventType>> events() {
+                    Map<Class<? extends SpecificRecord>, List<EventType>> events = new java.util.HashMap<>();
+                    family.types().forEach(type -> events.put(type, standard.eventTypesOf(type)));
+                    return events;
                 }
 
                 @Override
