@@ -4,6 +4,7 @@ import dev.tracking.consumer.mapping.EventSelection;
 import dev.tracking.consumer.mapping.EventType;
 import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.Tier;
+import jakarta.validation.constraints.Min;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,12 +21,15 @@ import org.springframework.validation.annotation.Validated;
  * @param tiers the tiers switched on, a comma list of {@code 1} (core funnel), {@code 2} (engagement), {@code 3}
  *     (growth); profile updates are not tiered and always sent
  * @param disabled events switched off by name, whatever their tier
+ * @param monthlyAllowance PostHog events a month the project may send (PostHog's free tier: 1,000,000); {@code
+ *     /actuator/tracking} projects the month's volume against it
  */
 @ConfigurationProperties("tracking.events")
 @Validated
 public record EventsProperties(
         @DefaultValue("1,2,3") List<String> tiers,
-        @DefaultValue("") List<String> disabled) {
+        @DefaultValue("") List<String> disabled,
+        @Min(1) @DefaultValue("1000000") long monthlyAllowance) {
 
     public EventsProperties {
         tiers = trimmed(tiers);

@@ -19,6 +19,8 @@ import dev.tracking.consumer.delivery.RejectedEvent;
 import dev.tracking.consumer.mapping.EventSelection;
 import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.PostHogEvent;
+import dev.tracking.consumer.observe.FactLedger;
+import dev.tracking.consumer.observe.FactOutcome;
 import dev.tracking.schemas.Facts;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,6 +95,7 @@ public final class FactPipeline {
         this.mapping = mapping;
         this.selection = selection;
         metrics.registerSuppressed(selection.suppressed(mapping.eventTypes().values()));
+        metrics.registerEvents(mapping.eventTypes().values());
         this.sender = sender;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -158,7 +161,6 @@ public final class FactPipeline {
     public PollOutcome process(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
         long started = System.nanoTime();
         metrics.batchSize.record(records.size());
-        metrics.received.increment(records.size());
         List<Partition> partitions = partitions(records);
         Sendable sendable = null;
         try {
@@ -211,6 +213,7 @@ public final class FactPipeline {
                 Work item = work.get(i);
                 if (deadLetters.alreadyDeadLettered(item.record)) {
                     item.duplicate = true; // written by an earlier round; only its offset is left to commit
+                    consumed(partition, item);
                     continue;
                 }
                 try {
@@ -232,9 +235,22 @@ public final class FactPipeline {
                             .cause(e)
                             .build();
                 }
+                if (i < partition.end) {
+                    consumed(partition, item);
+                }
             }
         }
         return stop;
+    }
+
+    /** Counts a record read (once, however often its partition is read again), by fact type. */
+    private void consumed(Partition partition, Work item) {
+        String type = item.fact != null
+                ? Facts.typeName(item.fact)
+                : item.rejection != null && item.rejection.factType() != null
+                        ? item.rejection.factType()
+                        : FactLedger.UNKNOWN_TYPE;
+        metrics.ledger.consumed(partition.id, item.record.offset(), type);
     }
 
     /** Drops facts delivered before and repeats of a fact earlier in this poll. */
@@ -246,7 +262,6 @@ public final class FactPipeline {
         forEachLive(partitions, item -> {
             if (before.contains(item.key) || !seen.add(item.key)) {
                 item.duplicate = true;
-                metrics.duplicates.increment();
             }
         });
     }
@@ -312,8 +327,6 @@ public final class FactPipeline {
             }
         }
         StateFilter.Filtered filtered = state.filter(all);
-        metrics.milestonesDropped.increment(filtered.dropped().milestones());
-        metrics.staleGroupProperties.increment(filtered.dropped().staleGroupProperties());
         Map<String, TopicPartition> partitionOfFact = new HashMap<>();
         partitionOf.forEach((event, partition) -> partitionOfFact.put(event.factId(), partition));
         Map<TopicPartition, List<PostHogEvent>> byPartition = new LinkedHashMap<>();
@@ -409,7 +422,6 @@ public final class FactPipeline {
         Set<PostHogEvent> notAccepted = Collections.newSetFromMap(new IdentityHashMap<>());
         notAccepted.addAll(sendable.filtered().events());
         List<FactKey> delivered = new ArrayList<>();
-        long eventsSent = 0;
         long eventsHistorical = 0;
         for (Partition partition : partitions) {
             DeliveryOutcome outcome = outcomes.get(partition.id);
@@ -422,7 +434,6 @@ public final class FactPipeline {
                         notAccepted.remove(event);
                     }
                 }
-                eventsSent += outcome.resolved() - outcome.rejected().size();
                 eventsHistorical += outcome.historical();
                 if (outcome.failure() instanceof PostHogMisconfiguredException misconfigured && stop == null) {
                     stop = misconfigured;
@@ -434,11 +445,15 @@ public final class FactPipeline {
                     .collect(Collectors.groupingBy(PostHogEvent::factId, HashMap::new, Collectors.toList()));
             Instant acknowledgedAt =
                     outcome == null || outcome.acknowledgedAt() == null ? clock.instant() : outcome.acknowledgedAt();
+            Instant oldestDelivered = null;
+            StateFilter.Dropped dropped = sendable.filtered().dropped();
             for (int i = 0; i < partition.end; i++) {
                 Work item = partition.work.get(i);
                 if (item.duplicate) {
+                    settled(partition, item, FactOutcome.DUPLICATE, List.of(), dropped);
                     continue;
                 }
+                List<PostHogEvent> accepted = List.of();
                 if (item.rejection == null) {
                     List<PostHogEvent> events = sentByFact.getOrDefault(item.factId(), List.of());
                     if (!resolved.containsAll(events)) {
@@ -451,14 +466,26 @@ public final class FactPipeline {
                             .toList();
                     if (refusedEvents.isEmpty()) {
                         delivered.add(item.key);
-                        item.suppressed.forEach(event -> metrics.suppressed(event.type()));
-                        metrics.latency(Duration.between(Facts.occurredAt(item.fact), acknowledgedAt));
+                        FactOutcome handled = !events.isEmpty()
+                                ? FactOutcome.DELIVERED
+                                : item.suppressed.isEmpty() ? FactOutcome.DROPPED : FactOutcome.SUPPRESSED;
+                        settled(partition, item, handled, events, dropped);
+                        if (!events.isEmpty()) {
+                            Instant occurredAt = Facts.occurredAt(item.fact);
+                            oldestDelivered = oldestDelivered == null || occurredAt.isBefore(oldestDelivered)
+                                    ? occurredAt
+                                    : oldestDelivered;
+                        }
                         continue;
                     }
+                    accepted = events.stream()
+                            .filter(event -> !rejected.containsKey(event))
+                            .toList();
                     item.rejection = refusal(item, refusedEvents);
                 }
                 try {
-                    deadLetter(item, consumer);
+                    deadLetters.send(item.record, consumer, item.rejection);
+                    settled(partition, item, FactOutcome.DEAD_LETTERED, accepted, dropped);
                 } catch (RuntimeException e) {
                     log.warn(
                             "dead-letter topic of {} unavailable; {} is retried from offset {}: {}",
@@ -469,6 +496,9 @@ public final class FactPipeline {
                     partition.endAt(i, e);
                     break;
                 }
+            }
+            if (oldestDelivered != null) {
+                metrics.latency(Duration.between(oldestDelivered, acknowledgedAt));
             }
             long next = partition.end < partition.work.size()
                     ? partition.work.get(partition.end).record.offset()
@@ -484,8 +514,6 @@ public final class FactPipeline {
             }
         }
         state.settle(sendable.filtered().taken(), notAccepted, delivered);
-        metrics.delivered.increment(delivered.size());
-        metrics.eventsSent.increment(eventsSent);
         metrics.eventsHistorical.increment(eventsHistorical);
         return new PollOutcome(committable, retries, stop);
     }
@@ -518,9 +546,32 @@ public final class FactPipeline {
         return FactRejectedException.of(category, message, clock.instant()).factType(Facts.typeName(item.fact));
     }
 
-    private void deadLetter(Work item, Consumer<?, ?> consumer) {
-        deadLetters.send(item.record, consumer, item.rejection);
-        metrics.deadLettered(item.rejection.category());
+    /**
+     * Counts a settled record under its outcome, and its events, unless it was counted before (settled in an earlier
+     * round and read again): each polled record is counted once.
+     *
+     * @param accepted the fact's events PostHog accepted
+     */
+    private void settled(
+            Partition partition,
+            Work item,
+            FactOutcome outcome,
+            List<PostHogEvent> accepted,
+            StateFilter.Dropped dropped) {
+        String category =
+                outcome == FactOutcome.DEAD_LETTERED ? item.rejection.category().header() : null;
+        String type = metrics.ledger.settled(partition.id, item.record.offset(), outcome, category);
+        if (type == null) {
+            return;
+        }
+        accepted.forEach(event -> metrics.delivered(event.event()));
+        if (outcome != FactOutcome.DEAD_LETTERED && outcome != FactOutcome.DUPLICATE) {
+            item.suppressed.forEach(event -> metrics.suppressed(event.type()));
+            metrics.dropped(
+                    type,
+                    dropped.milestonesByFact().getOrDefault(item.factId(), 0),
+                    dropped.staleGroupPropertiesByFact().getOrDefault(item.factId(), 0));
+        }
     }
 
     private static void forEachLive(List<Partition> partitions, java.util.function.Consumer<Work> action) {

@@ -25,6 +25,8 @@ import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.FamilyMapper;
 import dev.tracking.consumer.mapping.PostHogEvent;
 import dev.tracking.consumer.mapping.Tier;
+import dev.tracking.consumer.observe.EventVolume;
+import dev.tracking.consumer.observe.FactLedger;
 import dev.tracking.facts.AnalyticsTab;
 import dev.tracking.facts.AnalyticsViewed;
 import dev.tracking.facts.DashboardViewed;
@@ -88,6 +90,8 @@ class FactPipelineTest {
     private FactMapping mapping = FactMapping.standard();
     private EventSelection selection = EventSelection.all();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final FactLedger ledger = FactLedger.of(meters);
+    private final PipelineMetrics metrics = new PipelineMetrics(meters, ledger, new EventVolume(CLOCK, 1_000_000));
     private UnknownSchemaHold hold = new UnknownSchemaHold(Duration.ZERO, CLOCK);
 
     @AfterEach
@@ -323,6 +327,65 @@ class FactPipelineTest {
         assertThat(suppressedCount("github_connected", "1")).isEqualTo(1);
     }
 
+    @Test
+    void aPartitionReadAgainAfterAnOutageCountsItsRecordsOnceAndOneLatencySamplePerPartitionBatch() {
+        AtomicInteger teamBFailures = new AtomicInteger(1);
+        posthog.answer(body ->
+                teamOf(body).equals("team-b") && teamBFailures.getAndDecrement() > 0 ? respond(503) : respond(200));
+        List<ConsumerRecord<byte[], byte[]>> first =
+                poll(at(TEAM_A, 0, viewBy("a", 0)), at(TEAM_B, 4, viewBy("b", 4)), at(TEAM_B, 5, viewBy("b", 5)));
+
+        pipeline().process(first, null);
+
+        assertThat(reconciliation("AnalyticsViewed"))
+                .as("after the first poll: team B's two facts in flight")
+                .isEqualTo(new FactLedger.Reconciliation(3, 1, 0, 0, 0, 0, 2, 0));
+
+        PollOutcome retried =
+                pipeline().process(poll(at(TEAM_B, 4, viewBy("b", 4)), at(TEAM_B, 5, viewBy("b", 5))), null);
+
+        assertThat(retried.committable()).containsExactlyEntriesOf(Map.of(TEAM_B, 6L));
+        assertThat(reconciliation("AnalyticsViewed"))
+                .as("team B read twice, counted once")
+                .isEqualTo(new FactLedger.Reconciliation(3, 3, 0, 0, 0, 0, 0, 0));
+        assertThat(meters.get("tracking.events.delivered")
+                        .tag("event", "analytics_viewed")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(meters.get("tracking.delivery.latency").timer().count())
+                .as("one sample per partition batch delivered: team A's, then team B's")
+                .isEqualTo(2);
+        assertThat(meters.get("tracking.batch.size").summary().totalAmount())
+                .as("records polled, re-reads included")
+                .isEqualTo(5);
+    }
+
+    @Test
+    void aFactWhoseEventsWereAllDroppedIsCountedAsDroppedSoTheColumnsAddUp() {
+        TopicPartition profiles = new TopicPartition(FactFamily.PROFILES.defaultTopic(), 0);
+        pipeline().process(poll(at(profiles, 0, FactFixtures.teamRenamed("Acme Labs", minutesLater(10)))), null);
+
+        PollOutcome late =
+                pipeline().process(poll(at(profiles, 1, FactFixtures.teamRenamed("Acme", minutesLater(5)))), null);
+
+        assertThat(late.committable()).containsExactlyEntriesOf(Map.of(profiles, 2L));
+        assertThat(posthog.requests()).as("the late update is not sent").hasSize(1);
+        assertThat(reconciliation("TeamProfileUpdated"))
+                .isEqualTo(new FactLedger.Reconciliation(2, 1, 0, 0, 1, 0, 0, 0));
+        assertThat(meters.get("tracking.events.dropped")
+                        .tag("reason", "stale-group-property")
+                        .tag("fact_type", "TeamProfileUpdated")
+                        .counter()
+                        .count())
+                .as("name and member_count")
+                .isEqualTo(2);
+    }
+
+    private FactLedger.Reconciliation reconciliation(String factType) {
+        return ledger.reconciliation().get(factType);
+    }
+
     private double suppressedCount(String event, String tier) {
         return meters.get("tracking.events.suppressed")
                 .tag("event", event)
@@ -360,7 +423,7 @@ class FactPipelineTest {
                 selection,
                 sender,
                 deadLetters,
-                new PipelineMetrics(meters),
+                metrics,
                 CLOCK,
                 1_000_000,
                 Duration.ofSeconds(10));
