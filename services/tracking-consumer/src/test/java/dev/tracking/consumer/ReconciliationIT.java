@@ -69,6 +69,7 @@ class ReconciliationIT extends TrackingConsumerITSupport {
         assertThat(report.events().events().get("analytics_viewed").today()).isEqualTo(10);
         assertThat(report.events().events().get("$groupidentify").today()).isEqualTo(1);
         assertThat(report.events().thisMonth()).as("events PostHog accepted").isEqualTo(posthog.eventCount());
+        assertThat(report.eventsDelivered()).isEqualTo(posthog.eventCount());
         assertThat(report.events().monthlyAllowance()).isEqualTo(1_000_000);
         assertThat(meters.get("tracking.facts.dead-lettered")
                         .tag("fact_type", FactLedger.UNKNOWN_TYPE)

@@ -22,6 +22,7 @@ public final class EventVolume {
     private final Instant startedAt;
     private final long monthlyAllowance;
     private final Map<LocalDate, Map<String, LongAdder>> byDay = new ConcurrentHashMap<>();
+    private final LongAdder sinceStart = new LongAdder();
 
     public EventVolume(Clock clock, long monthlyAllowance) {
         this.clock = clock;
@@ -39,6 +40,12 @@ public final class EventVolume {
             counts = byDay.computeIfAbsent(today, day -> new ConcurrentHashMap<>());
         }
         counts.computeIfAbsent(event, name -> new LongAdder()).add(count);
+        sinceStart.add(count);
+    }
+
+    /** Events accepted since this process started, every name. */
+    public long sinceStart() {
+        return sinceStart.sum();
     }
 
     /** Today's and this month's counts per event, and the month's projection against the allowance. */

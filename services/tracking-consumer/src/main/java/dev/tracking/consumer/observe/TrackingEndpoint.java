@@ -43,12 +43,13 @@ public class TrackingEndpoint {
         });
         FactLedger.Reconciliation total =
                 new FactLedger.Reconciliation(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
-        return new Report(startedAt, total, lag.getAsLong(), facts, volume.snapshot());
+        return new Report(startedAt, total, volume.sinceStart(), lag.getAsLong(), facts, volume.snapshot());
     }
 
     /**
      * @param since when this process started: every count is since then
      * @param total every fact type together
+     * @param eventsDelivered PostHog events accepted since start, every name
      * @param lag records behind the end of this process's partitions, after their last poll with records
      * @param facts per fact type ({@code unknown}: records that could not be decoded)
      * @param events PostHog volume per event, today and this month, with the projection
@@ -56,6 +57,7 @@ public class TrackingEndpoint {
     public record Report(
             Instant since,
             FactLedger.Reconciliation total,
+            long eventsDelivered,
             long lag,
             Map<String, FactLedger.Reconciliation> facts,
             EventVolume.Snapshot events) {}
