@@ -3,8 +3,10 @@ package dev.tracking.consumer.consume;
 import dev.tracking.consumer.mapping.EventType;
 import dev.tracking.consumer.observe.EventVolume;
 import dev.tracking.consumer.observe.FactLedger;
+import dev.tracking.schemas.FactFamily;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -52,6 +54,13 @@ public final class PipelineMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(registry);
+        Gauge.builder("tracking.events.monthly-allowance", volume, EventVolume::monthlyAllowance)
+                .description("tracking.events.monthly-allowance: PostHog events a month the project may send")
+                .register(registry);
+        for (String factType : FactFamily.typeNames()) {
+            droppedMilestones.computeIfAbsent(factType, t -> dropped("milestone-repeat", t));
+            droppedStale.computeIfAbsent(factType, t -> dropped("stale-group-property", t));
+        }
         batchSize = DistributionSummary.builder("tracking.batch.size")
                 .description("records per poll batch, counting records read again")
                 .publishPercentileHistogram()
@@ -64,12 +73,12 @@ public final class PipelineMetrics {
     }
 
     /** Registers the suppression counters of these events up front, so that they show as 0 until one is counted. */
-    void registerSuppressed(Collection<EventType> types) {
+    public void registerSuppressed(Collection<EventType> types) {
         types.forEach(this::suppressedCounter);
     }
 
     /** Registers the delivered counter of every event up front. */
-    void registerEvents(Collection<EventType> types) {
+    public void registerEvents(Collection<EventType> types) {
         types.forEach(type -> deliveredCounter(type.name()));
     }
 

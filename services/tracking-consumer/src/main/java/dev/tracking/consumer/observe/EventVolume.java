@@ -43,6 +43,11 @@ public final class EventVolume {
         sinceStart.add(count);
     }
 
+    /** {@code tracking.events.monthly-allowance}. */
+    public long monthlyAllowance() {
+        return monthlyAllowance;
+    }
+
     /** Events accepted since this process started, every name. */
     public long sinceStart() {
         return sinceStart.sum();
