@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -127,6 +129,13 @@ public final class FactPipeline {
         }
     }
 
+    /** This poll's outcomes, for its log line (every record settled by the poll, whether or not counted before). */
+    private static final class Tally {
+        final Map<FactOutcome, Integer> facts = new EnumMap<>(FactOutcome.class);
+        final Map<String, Integer> deadLettered = new TreeMap<>();
+        long events;
+    }
+
     /** One partition's records of the poll; those from {@code end} on are left for a later round. */
     private static final class Partition {
         final TopicPartition id;
@@ -171,7 +180,7 @@ public final class FactPipeline {
             setAsideOversize(partitions);
             sendable = filter(partitions);
             Map<TopicPartition, DeliveryOutcome> outcomes = deliver(sendable);
-            return settle(partitions, sendable, outcomes, consumer, stop);
+            return settle(partitions, sendable, outcomes, consumer, stop, started);
         } catch (DedupStoreUnavailableException e) {
             // thrown before anything was sent: every partition starts over from its first record
             log.warn("dedup store unavailable, retrying {} partitions later: {}", partitions.size(), e.getMessage());
@@ -416,7 +425,9 @@ public final class FactPipeline {
             Sendable sendable,
             Map<TopicPartition, DeliveryOutcome> outcomes,
             Consumer<?, ?> consumer,
-            RuntimeException stop) {
+            RuntimeException stop,
+            long started) {
+        Tally tally = new Tally();
         Map<TopicPartition, Long> committable = new LinkedHashMap<>();
         Map<TopicPartition, Retry> retries = new LinkedHashMap<>();
         Set<PostHogEvent> notAccepted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -450,7 +461,7 @@ public final class FactPipeline {
             for (int i = 0; i < partition.end; i++) {
                 Work item = partition.work.get(i);
                 if (item.duplicate) {
-                    settled(partition, item, FactOutcome.DUPLICATE, List.of(), dropped);
+                    settled(partition, item, FactOutcome.DUPLICATE, List.of(), dropped, tally);
                     continue;
                 }
                 List<PostHogEvent> accepted = List.of();
@@ -469,7 +480,7 @@ public final class FactPipeline {
                         FactOutcome handled = !events.isEmpty()
                                 ? FactOutcome.DELIVERED
                                 : item.suppressed.isEmpty() ? FactOutcome.DROPPED : FactOutcome.SUPPRESSED;
-                        settled(partition, item, handled, events, dropped);
+                        settled(partition, item, handled, events, dropped, tally);
                         if (!events.isEmpty()) {
                             Instant occurredAt = Facts.occurredAt(item.fact);
                             oldestDelivered = oldestDelivered == null || occurredAt.isBefore(oldestDelivered)
@@ -485,7 +496,7 @@ public final class FactPipeline {
                 }
                 try {
                     deadLetters.send(item.record, consumer, item.rejection);
-                    settled(partition, item, FactOutcome.DEAD_LETTERED, accepted, dropped);
+                    settled(partition, item, FactOutcome.DEAD_LETTERED, accepted, dropped, tally);
                 } catch (RuntimeException e) {
                     log.warn(
                             "dead-letter topic of {} unavailable; {} is retried from offset {}: {}",
@@ -515,7 +526,32 @@ public final class FactPipeline {
         }
         state.settle(sendable.filtered().taken(), notAccepted, delivered);
         metrics.eventsHistorical.increment(eventsHistorical);
-        return new PollOutcome(committable, retries, stop);
+        PollOutcome result = new PollOutcome(committable, retries, stop);
+        logSummary(partitions, result, tally, started);
+        return result;
+    }
+
+    /** One INFO line per poll with its counts (per-record lines are DEBUG): never a payload, a person or a key. */
+    private static void logSummary(List<Partition> partitions, PollOutcome outcome, Tally tally, long started) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        Map<FactOutcome, Integer> facts = tally.facts;
+        log.info(
+                "poll of {} records from {} partitions in {} ms: delivered {} facts ({} events), duplicates {},"
+                        + " suppressed {}, dropped {}, dead-lettered {}{}; {} partitions to retry{}",
+                partitions.stream().mapToInt(partition -> partition.work.size()).sum(),
+                partitions.size(),
+                (System.nanoTime() - started) / 1_000_000,
+                facts.getOrDefault(FactOutcome.DELIVERED, 0),
+                tally.events,
+                facts.getOrDefault(FactOutcome.DUPLICATE, 0),
+                facts.getOrDefault(FactOutcome.SUPPRESSED, 0),
+                facts.getOrDefault(FactOutcome.DROPPED, 0),
+                facts.getOrDefault(FactOutcome.DEAD_LETTERED, 0),
+                tally.deadLettered.isEmpty() ? "" : " " + tally.deadLettered,
+                outcome.retries().size(),
+                outcome.stop() == null ? "" : "; stopping: " + outcome.stop().getMessage());
     }
 
     private static PollOutcome startOver(List<Partition> partitions, RuntimeException reason) {
@@ -557,9 +593,15 @@ public final class FactPipeline {
             Work item,
             FactOutcome outcome,
             List<PostHogEvent> accepted,
-            StateFilter.Dropped dropped) {
+            StateFilter.Dropped dropped,
+            Tally tally) {
         String category =
                 outcome == FactOutcome.DEAD_LETTERED ? item.rejection.category().header() : null;
+        tally.facts.merge(outcome, 1, Integer::sum);
+        tally.events += accepted.size();
+        if (category != null) {
+            tally.deadLettered.merge(category, 1, Integer::sum);
+        }
         String type = metrics.ledger.settled(partition.id, item.record.offset(), outcome, category);
         if (type == null) {
             return;

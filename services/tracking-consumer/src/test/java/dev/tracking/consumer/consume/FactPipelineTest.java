@@ -382,6 +382,37 @@ class FactPipelineTest {
                 .isEqualTo(2);
     }
 
+    @Test
+    void eachPollLogsOneInfoLineWithItsCountsAndNoRecordAtInfo() {
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        try {
+            mapping = mappingThatFailsFor(viewBy("a", 1), new IllegalStateException("a bug in a mapper"));
+            SpecificRecordBase view = viewBy("a", 0);
+            pipeline().process(poll(at(TEAM_A, 0, view)), null);
+
+            pipeline()
+                    .process(
+                            poll(at(TEAM_A, 1, view), at(TEAM_A, 2, viewBy("a", 1)), at(TEAM_B, 0, viewBy("b", 0))),
+                            null);
+        } finally {
+            root.detachAppender(lines);
+        }
+
+        assertThat(lines.list)
+                .filteredOn(line -> line.getLevel() == ch.qos.logback.classic.Level.INFO)
+                .extracting(line -> line.getFormattedMessage().replaceAll(" in \\d+ ms:", ":"))
+                .containsExactly(
+                        "poll of 1 records from 1 partitions: delivered 1 facts (1 events), duplicates 0,"
+                                + " suppressed 0, dropped 0, dead-lettered 0; 0 partitions to retry",
+                        "poll of 3 records from 2 partitions: delivered 1 facts (1 events), duplicates 1,"
+                                + " suppressed 0, dropped 0, dead-lettered 1 {mapping=1}; 0 partitions to retry");
+    }
+
     private FactLedger.Reconciliation reconciliation(String factType) {
         return ledger.reconciliation().get(factType);
     }
