@@ -77,9 +77,12 @@ if [[ -z $ready ]]; then
 fi
 port="$(sed -n 's/.*Tomcat started on port \([0-9]*\).*/\1/p' "$STATE/consumer.log" | head -n 1)"
 echo "run: tracking consumer up: health http://127.0.0.1:${port:-$SERVER_PORT}/actuator/health," \
-  "metrics http://127.0.0.1:${port:-$SERVER_PORT}/actuator/prometheus" >&2
+  "metrics http://127.0.0.1:${port:-$SERVER_PORT}/actuator/prometheus," \
+  "reconciliation http://127.0.0.1:${port:-$SERVER_PORT}/actuator/tracking" >&2
 
 echo "run: simulating $TEAMS teams at $RATE facts/s (TEAMS=..., RATE=... to change); Ctrl-C to stop" >&2
-"$JAVA" -jar "$STATE/fact-cli.jar" simulate --teams "$TEAMS" --rate "$RATE" &
+echo "run: every 10 s the simulator's line, then the consumer's, read from its /actuator/tracking" >&2
+"$JAVA" -jar "$STATE/fact-cli.jar" simulate --teams "$TEAMS" --rate "$RATE" \
+  --consumer-status "http://127.0.0.1:${port:-$SERVER_PORT}/actuator/tracking" &
 simulator_pid=$!
 wait "$simulator_pid"

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -37,10 +38,31 @@ class ConfigurationValidationIT {
                         "tracking.delivery.in-place-limit=140s", "tracking.delivery.in-place-limit", "PT2M20S"),
                 Arguments.of("tracking.delivery.max-rejected-events=0", "tracking.delivery.max-rejected-events", "0"),
                 Arguments.of("tracking.topics.partitions=0", "tracking.topics.partitions", "0"),
+                Arguments.of("tracking.events.tiers=1,4", "tracking.events.tiers", "1,4"),
+                Arguments.of("tracking.events.disabled=dashboard_view", "tracking.events.disabled", "dashboard_view"),
                 Arguments.of( // ISO form: Boot shows the value as it converted it
                         "tracking.schema-registry.unknown-schema-hold=PT-1M",
                         "tracking.schema-registry.unknown-schema-hold",
                         "PT-1M"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "--tracking.events.tiers=4 | valid tiers are 1 (core funnel), 2 (engagement), 3 (growth)",
+                "--tracking.events.disabled=signup | events that can be disabled are analytics_viewed, dashboard_first_view",
+                "--tracking.events.disabled=$groupidentify | '$groupidentify' is not tiered: it is always sent"
+            })
+    void aTierOrEventThatDoesNotExistStopsStartUpNamingTheValidOnes(
+            String setting, String message, CapturedOutput output) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TrackingConsumerApplication.class)
+                        .web(WebApplicationType.NONE)
+                        .run(setting, "--spring.kafka.bootstrap-servers=127.0.0.1:1"))
+                .isNotNull();
+
+        assertThat(output.getAll()).contains(message);
     }
 
     @ParameterizedTest

@@ -110,9 +110,36 @@ public abstract class TrackingConsumerITSupport {
         publisher.close();
     }
 
-    /** Publishes facts in order and waits for Kafka's acknowledgements (see {@link TestPublishing}). */
-    protected void publish(SpecificRecord... facts) {
-        TestPublishing.publishAll(publisher, List.of(facts));
+    /**
+     * Publishes facts in order and waits for Kafka's acknowledgements (see {@link TestPublishing}).
+     *
+     * @return where each fact landed
+     */
+    protected List<FactPublisher.Published> publish(SpecificRecord... facts) {
+        return TestPublishing.publishAll(publisher, List.of(facts));
+    }
+
+    /** Waits until the listener's group has committed past every one of these records: the consumer is done with them. */
+    protected void awaitCommittedPast(List<FactPublisher.Published> published) {
+        Map<org.apache.kafka.common.TopicPartition, Long> needed = new HashMap<>();
+        published.forEach(p -> needed.merge(
+                new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()), p.offset() + 1, Math::max));
+        String group = container().getGroupId();
+        try (AdminClient admin =
+                AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+            await("offsets committed past every published fact")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> {
+                        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed =
+                                admin.listConsumerGroupOffsets(group)
+                                        .partitionsToOffsetAndMetadata()
+                                        .get();
+                        return needed.entrySet().stream().allMatch(entry -> {
+                            OffsetAndMetadata offset = committed.get(entry.getKey());
+                            return offset != null && offset.offset() >= entry.getValue();
+                        });
+                    });
+        }
     }
 
     /** Asserts that the listener's consumer group has committed no offset on any partition. */

@@ -194,8 +194,16 @@ public final class FactCli implements Callable<Integer> {
                 description = "seed of the simulation, to repeat a run; default: random")
         Long seed;
 
+        @Option(
+                names = "--consumer-status",
+                paramLabel = "URL",
+                description = "the tracking consumer's /actuator/tracking: its line (consumed, delivered, duplicates,"
+                        + " dead-lettered, lag) is printed beside the simulator's every 10 s; default: none")
+        java.net.URI consumerStatus;
+
         SimulateCommand.Options options() {
-            return new SimulateCommand.Options(teams, rate, duration, count, seed == null ? System.nanoTime() : seed);
+            return new SimulateCommand.Options(
+                    teams, rate, duration, count, seed == null ? System.nanoTime() : seed, consumerStatus);
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.tracking.client.cli;
 
 import dev.tracking.client.FactPublisher;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -16,8 +17,13 @@ import org.apache.kafka.common.KafkaException;
  */
 final class SimulateCommand {
 
-    /** Options of the command, already validated. */
-    record Options(int teams, int ratePerSecond, Duration duration, long count, long seed) {}
+    /**
+     * Options of the command, already validated.
+     *
+     * @param consumerStatus the tracking consumer's {@code /actuator/tracking}, whose line is printed beside the
+     *     simulator's every 10 s; or null
+     */
+    record Options(int teams, int ratePerSecond, Duration duration, long count, long seed, URI consumerStatus) {}
 
     private final CliEnvironment environment;
     private final PrintStream out;
@@ -70,6 +76,8 @@ final class SimulateCommand {
         out.printf(
                 "simulating %d teams at %d facts/s into %s (Ctrl-C to stop)%n",
                 options.teams(), options.ratePerSecond(), environment.bootstrapServers());
+        ConsumerStatus consumer =
+                options.consumerStatus() == null ? null : new ConsumerStatus(options.consumerStatus());
         FactPublisher built;
         try {
             built = environment.publisher().build();
@@ -95,7 +103,11 @@ final class SimulateCommand {
                     });
                 }
                 if (System.nanoTime() >= nextReport) {
-                    out.printf("sent %d, acknowledged %d, failed %d%n", sent, acknowledged.get(), failed.get());
+                    out.printf(
+                            "simulator: sent %d, acknowledged %d, failed %d%n", sent, acknowledged.get(), failed.get());
+                    if (consumer != null) {
+                        consumer.line().thenAccept(out::println);
+                    }
                     nextReport += TimeUnit.SECONDS.toNanos(10);
                 }
                 stop.await(tickNanos, TimeUnit.NANOSECONDS);

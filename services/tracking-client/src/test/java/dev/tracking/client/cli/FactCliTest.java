@@ -162,7 +162,7 @@ class FactCliTest {
         var options = FactCli.simulateOptions(
                 List.of("--seed", "7", "--count", "500", "--duration", "5m", "--rate", "5000", "--teams", "20"));
 
-        assertThat(options).isEqualTo(new SimulateCommand.Options(20, 5000, Duration.ofMinutes(5), 500, 7));
+        assertThat(options).isEqualTo(new SimulateCommand.Options(20, 5000, Duration.ofMinutes(5), 500, 7, null));
     }
 
     @Test

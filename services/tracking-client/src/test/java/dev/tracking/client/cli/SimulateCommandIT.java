@@ -79,7 +79,7 @@ class SimulateCommandIT {
         Map<FactFamily, String> topics = KafkaTopics.createFamilyTopics(kafka.broker(), topicPrefix(test));
         SimulateCommand command =
                 new SimulateCommand(new CliEnvironment(environment(topics)), console.out(), console.err());
-        SimulateCommand.Options untilStopped = new SimulateCommand.Options(5, 1_000, null, 0, 11);
+        SimulateCommand.Options untilStopped = new SimulateCommand.Options(5, 1_000, null, 0, 11, null);
         CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> {
             try {
                 return command.run(untilStopped);

@@ -4,6 +4,7 @@ import dev.tracking.client.registry.HttpSchemaRegistryClient;
 import dev.tracking.client.serde.ConfluentEncoding;
 import dev.tracking.client.serde.FactDecoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
+import dev.tracking.consumer.consume.ConsumerLag;
 import dev.tracking.consumer.consume.FactListener;
 import dev.tracking.consumer.consume.FactPipeline;
 import dev.tracking.consumer.consume.PartitionControl;
@@ -21,9 +22,15 @@ import dev.tracking.consumer.delivery.DeliveryHealth;
 import dev.tracking.consumer.delivery.DeliveryResilience;
 import dev.tracking.consumer.delivery.DryRunTransport;
 import dev.tracking.consumer.delivery.HttpPostHogTransport;
+import dev.tracking.consumer.delivery.MeteredTransport;
 import dev.tracking.consumer.delivery.PostHogSender;
 import dev.tracking.consumer.delivery.PostHogTransport;
+import dev.tracking.consumer.mapping.EventSelection;
+import dev.tracking.consumer.mapping.EventType;
 import dev.tracking.consumer.mapping.FactMapping;
+import dev.tracking.consumer.observe.EventVolume;
+import dev.tracking.consumer.observe.FactLedger;
+import dev.tracking.consumer.observe.TrackingEndpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +38,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -113,8 +121,14 @@ public class PipelineConfiguration {
         };
     }
 
+    /** The transport to PostHog (or the dry-run file), measured. */
     @Bean(destroyMethod = "close")
-    PostHogTransport postHogTransport(PostHogProperties posthog, Clock clock) {
+    PostHogTransport postHogTransport(
+            PostHogProperties posthog, Clock clock, MeterRegistry meters, CircuitBreaker postHogCircuitBreaker) {
+        return new MeteredTransport(transport(posthog, clock), meters, postHogCircuitBreaker);
+    }
+
+    private static PostHogTransport transport(PostHogProperties posthog, Clock clock) {
         if (posthog.dryRun()) {
             try {
                 DryRunTransport transport = new DryRunTransport(posthog.dryRunFile());
@@ -187,6 +201,28 @@ public class PipelineConfiguration {
                 health);
     }
 
+    /** Each polled record counted once, by fact type and outcome (meters {@code tracking.facts.*}). */
+    @Bean
+    FactLedger factLedger(MeterRegistry meters) {
+        return FactLedger.of(meters);
+    }
+
+    @Bean
+    EventVolume eventVolume(Clock clock, EventsProperties events) {
+        return new EventVolume(clock, events.monthlyAllowance());
+    }
+
+    @Bean
+    PipelineMetrics pipelineMetrics(MeterRegistry meters, FactLedger ledger, EventVolume volume) {
+        return new PipelineMetrics(meters, ledger, volume);
+    }
+
+    /** {@code /actuator/tracking}: the reconciliation per fact type and the PostHog volume per event. */
+    @Bean
+    TrackingEndpoint trackingEndpoint(FactLedger ledger, EventVolume volume, ConsumerLag lag, Clock clock) {
+        return new TrackingEndpoint(ledger, volume, lag::total, clock.instant());
+    }
+
     @Bean
     DeadLetters deadLetters(KafkaTemplate<byte[], byte[]> deadLetterTemplate, TopicsProperties topics) {
         return new DeadLetters(deadLetterTemplate, topics::deadLetterTopicOf);
@@ -198,9 +234,10 @@ public class PipelineConfiguration {
             DedupStore store,
             DedupProperties dedup,
             FactMapping mapping,
+            EventsProperties events,
             PostHogSender sender,
             DeadLetters deadLetters,
-            MeterRegistry meters,
+            PipelineMetrics metrics,
             PostHogProperties posthog,
             DeliveryProperties delivery,
             KafkaProperties kafka,
@@ -219,13 +256,22 @@ public class PipelineConfiguration {
                     + ", or a slow PostHog gets the consumer evicted from its group; lower them or raise"
                     + " spring.kafka.consumer.properties.max.poll.interval.ms");
         }
+        EventSelection selection = events.selection(mapping.eventTypes());
+        List<String> suppressed = selection.suppressed(mapping.eventTypes().values()).stream()
+                .map(EventType::name)
+                .toList();
+        log.info(
+                "sending {}{}",
+                selection,
+                suppressed.isEmpty() ? "" : "; not sent (facts still handled): " + String.join(", ", suppressed));
         return new FactPipeline(
                 reader,
                 new StateFilter(store, dedup.onUnavailable()),
                 mapping,
+                selection,
                 sender,
                 deadLetters,
-                new PipelineMetrics(meters),
+                metrics,
                 clock,
                 posthog.maxEventSize().toBytes(),
                 delivery.inPlaceLimit());
@@ -256,8 +302,13 @@ public class PipelineConfiguration {
     }
 
     @Bean
-    FactListener factListener(FactPipeline pipeline, PartitionControl partitionControl) {
-        return new FactListener(pipeline, partitionControl);
+    ConsumerLag consumerLag(MeterRegistry meters) {
+        return new ConsumerLag(meters);
+    }
+
+    @Bean
+    FactListener factListener(FactPipeline pipeline, PartitionControl partitionControl, ConsumerLag consumerLag) {
+        return new FactListener(pipeline, partitionControl, consumerLag);
     }
 
     private static Duration maxPollInterval(KafkaProperties kafka) {

@@ -16,14 +16,17 @@ public class FactListener {
 
     private final FactPipeline pipeline;
     private final PartitionControl partitions;
+    private final ConsumerLag lag;
 
-    public FactListener(FactPipeline pipeline, PartitionControl partitions) {
+    public FactListener(FactPipeline pipeline, PartitionControl partitions, ConsumerLag lag) {
         this.pipeline = pipeline;
         this.partitions = partitions;
+        this.lag = lag;
     }
 
     @KafkaListener(id = ID, idIsGroup = false, topics = "#{@factTopics}", batch = "true")
     public void onFacts(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
+        lag.observe(consumer);
         partitions.apply(pipeline.process(records, consumer), consumer);
     }
 }

@@ -16,14 +16,18 @@ import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
 import dev.tracking.consumer.delivery.PostHogSender;
 import dev.tracking.consumer.delivery.PostHogUnavailableException;
 import dev.tracking.consumer.delivery.RejectedEvent;
+import dev.tracking.consumer.mapping.EventSelection;
 import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.PostHogEvent;
+import dev.tracking.consumer.observe.FactLedger;
+import dev.tracking.consumer.observe.FactOutcome;
 import dev.tracking.schemas.Facts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -31,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -49,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *       and a record whose writer schema cannot be resolved now ends its partition's round (retried later);
  *   <li>{@link #skipDelivered}: facts delivered before, and repeats within the poll, are skipped;
  *   <li>{@link #map}: each fact to its PostHog events; any exception sets the fact aside as {@code mapping};
+ *   <li>{@link #suppress}: events of tiers switched off, or disabled by name, are taken out: not sent, while their fact
+ *       is handled like a delivered one;
  *   <li>{@link #setAsideOversize}: a fact with an event PostHog would refuse for its size is set aside;
  *   <li>{@link #filter}: milestones and group-property order, against the dedup store;
  *   <li>{@link #deliver}: every partition's events concurrently, each partition's in order; waits for all of them;
@@ -66,6 +73,7 @@ public final class FactPipeline {
     private final FactReader reader;
     private final StateFilter state;
     private final FactMapping mapping;
+    private final EventSelection selection;
     private final PostHogSender sender;
     private final DeadLetters deadLetters;
     private final PipelineMetrics metrics;
@@ -77,6 +85,7 @@ public final class FactPipeline {
             FactReader reader,
             StateFilter state,
             FactMapping mapping,
+            EventSelection selection,
             PostHogSender sender,
             DeadLetters deadLetters,
             PipelineMetrics metrics,
@@ -86,6 +95,9 @@ public final class FactPipeline {
         this.reader = reader;
         this.state = state;
         this.mapping = mapping;
+        this.selection = selection;
+        metrics.registerSuppressed(selection.suppressed(mapping.eventTypes().values()));
+        metrics.registerEvents(mapping.eventTypes().values());
         this.sender = sender;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -102,6 +114,7 @@ public final class FactPipeline {
         FactRejectedException rejection;
         boolean duplicate;
         List<PostHogEvent> events = List.of();
+        List<PostHogEvent> suppressed = List.of();
 
         Work(ConsumerRecord<byte[], byte[]> record) {
             this.record = record;
@@ -114,6 +127,13 @@ public final class FactPipeline {
         boolean live() {
             return fact != null && rejection == null && !duplicate;
         }
+    }
+
+    /** This poll's outcomes, for its log line (every record settled by the poll, whether or not counted before). */
+    private static final class Tally {
+        final Map<FactOutcome, Integer> facts = new EnumMap<>(FactOutcome.class);
+        final Map<String, Integer> deadLettered = new TreeMap<>();
+        long events;
     }
 
     /** One partition's records of the poll; those from {@code end} on are left for a later round. */
@@ -150,17 +170,17 @@ public final class FactPipeline {
     public PollOutcome process(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
         long started = System.nanoTime();
         metrics.batchSize.record(records.size());
-        metrics.received.increment(records.size());
         List<Partition> partitions = partitions(records);
         Sendable sendable = null;
         try {
             RuntimeException stop = read(partitions);
             skipDelivered(partitions);
             map(partitions);
+            suppress(partitions);
             setAsideOversize(partitions);
             sendable = filter(partitions);
             Map<TopicPartition, DeliveryOutcome> outcomes = deliver(sendable);
-            return settle(partitions, sendable, outcomes, consumer, stop);
+            return settle(partitions, sendable, outcomes, consumer, stop, started);
         } catch (DedupStoreUnavailableException e) {
             // thrown before anything was sent: every partition starts over from its first record
             log.warn("dedup store unavailable, retrying {} partitions later: {}", partitions.size(), e.getMessage());
@@ -202,6 +222,7 @@ public final class FactPipeline {
                 Work item = work.get(i);
                 if (deadLetters.alreadyDeadLettered(item.record)) {
                     item.duplicate = true; // written by an earlier round; only its offset is left to commit
+                    consumed(partition, item);
                     continue;
                 }
                 try {
@@ -223,9 +244,22 @@ public final class FactPipeline {
                             .cause(e)
                             .build();
                 }
+                if (i < partition.end) {
+                    consumed(partition, item);
+                }
             }
         }
         return stop;
+    }
+
+    /** Counts a record read (once, however often its partition is read again), by fact type. */
+    private void consumed(Partition partition, Work item) {
+        String type = item.fact != null
+                ? Facts.typeName(item.fact)
+                : item.rejection != null && item.rejection.factType() != null
+                        ? item.rejection.factType()
+                        : FactLedger.UNKNOWN_TYPE;
+        metrics.ledger.consumed(partition.id, item.record.offset(), type);
     }
 
     /** Drops facts delivered before and repeats of a fact earlier in this poll. */
@@ -237,7 +271,6 @@ public final class FactPipeline {
         forEachLive(partitions, item -> {
             if (before.contains(item.key) || !seen.add(item.key)) {
                 item.duplicate = true;
-                metrics.duplicates.increment();
             }
         });
     }
@@ -251,6 +284,21 @@ public final class FactPipeline {
                 item.rejection = rejection(FailureCategory.MAPPING, e.getMessage(), item)
                         .cause(e)
                         .build();
+            }
+        });
+    }
+
+    /** Takes out the events that are not sent (tier switched off, or disabled); counted once their fact is settled. */
+    private void suppress(List<Partition> partitions) {
+        forEachLive(partitions, item -> {
+            List<PostHogEvent> sent = new ArrayList<>(item.events.size());
+            List<PostHogEvent> suppressed = new ArrayList<>(0);
+            for (PostHogEvent event : item.events) {
+                (selection.sends(event.type()) ? sent : suppressed).add(event);
+            }
+            if (!suppressed.isEmpty()) {
+                item.events = sent;
+                item.suppressed = suppressed;
             }
         });
     }
@@ -288,8 +336,6 @@ public final class FactPipeline {
             }
         }
         StateFilter.Filtered filtered = state.filter(all);
-        metrics.milestonesDropped.increment(filtered.dropped().milestones());
-        metrics.staleGroupProperties.increment(filtered.dropped().staleGroupProperties());
         Map<String, TopicPartition> partitionOfFact = new HashMap<>();
         partitionOf.forEach((event, partition) -> partitionOfFact.put(event.factId(), partition));
         Map<TopicPartition, List<PostHogEvent>> byPartition = new LinkedHashMap<>();
@@ -379,13 +425,14 @@ public final class FactPipeline {
             Sendable sendable,
             Map<TopicPartition, DeliveryOutcome> outcomes,
             Consumer<?, ?> consumer,
-            RuntimeException stop) {
+            RuntimeException stop,
+            long started) {
+        Tally tally = new Tally();
         Map<TopicPartition, Long> committable = new LinkedHashMap<>();
         Map<TopicPartition, Retry> retries = new LinkedHashMap<>();
         Set<PostHogEvent> notAccepted = Collections.newSetFromMap(new IdentityHashMap<>());
         notAccepted.addAll(sendable.filtered().events());
         List<FactKey> delivered = new ArrayList<>();
-        long eventsSent = 0;
         long eventsHistorical = 0;
         for (Partition partition : partitions) {
             DeliveryOutcome outcome = outcomes.get(partition.id);
@@ -398,7 +445,6 @@ public final class FactPipeline {
                         notAccepted.remove(event);
                     }
                 }
-                eventsSent += outcome.resolved() - outcome.rejected().size();
                 eventsHistorical += outcome.historical();
                 if (outcome.failure() instanceof PostHogMisconfiguredException misconfigured && stop == null) {
                     stop = misconfigured;
@@ -410,11 +456,15 @@ public final class FactPipeline {
                     .collect(Collectors.groupingBy(PostHogEvent::factId, HashMap::new, Collectors.toList()));
             Instant acknowledgedAt =
                     outcome == null || outcome.acknowledgedAt() == null ? clock.instant() : outcome.acknowledgedAt();
+            Instant oldestDelivered = null;
+            StateFilter.Dropped dropped = sendable.filtered().dropped();
             for (int i = 0; i < partition.end; i++) {
                 Work item = partition.work.get(i);
                 if (item.duplicate) {
+                    settled(partition, item, FactOutcome.DUPLICATE, List.of(), dropped, tally);
                     continue;
                 }
+                List<PostHogEvent> accepted = List.of();
                 if (item.rejection == null) {
                     List<PostHogEvent> events = sentByFact.getOrDefault(item.factId(), List.of());
                     if (!resolved.containsAll(events)) {
@@ -427,13 +477,26 @@ public final class FactPipeline {
                             .toList();
                     if (refusedEvents.isEmpty()) {
                         delivered.add(item.key);
-                        metrics.latency(Duration.between(Facts.occurredAt(item.fact), acknowledgedAt));
+                        FactOutcome handled = !events.isEmpty()
+                                ? FactOutcome.DELIVERED
+                                : item.suppressed.isEmpty() ? FactOutcome.DROPPED : FactOutcome.SUPPRESSED;
+                        settled(partition, item, handled, events, dropped, tally);
+                        if (!events.isEmpty()) {
+                            Instant occurredAt = Facts.occurredAt(item.fact);
+                            oldestDelivered = oldestDelivered == null || occurredAt.isBefore(oldestDelivered)
+                                    ? occurredAt
+                                    : oldestDelivered;
+                        }
                         continue;
                     }
+                    accepted = events.stream()
+                            .filter(event -> !rejected.containsKey(event))
+                            .toList();
                     item.rejection = refusal(item, refusedEvents);
                 }
                 try {
-                    deadLetter(item, consumer);
+                    deadLetters.send(item.record, consumer, item.rejection);
+                    settled(partition, item, FactOutcome.DEAD_LETTERED, accepted, dropped, tally);
                 } catch (RuntimeException e) {
                     log.warn(
                             "dead-letter topic of {} unavailable; {} is retried from offset {}: {}",
@@ -444,6 +507,9 @@ public final class FactPipeline {
                     partition.endAt(i, e);
                     break;
                 }
+            }
+            if (oldestDelivered != null) {
+                metrics.latency(Duration.between(oldestDelivered, acknowledgedAt));
             }
             long next = partition.end < partition.work.size()
                     ? partition.work.get(partition.end).record.offset()
@@ -459,10 +525,33 @@ public final class FactPipeline {
             }
         }
         state.settle(sendable.filtered().taken(), notAccepted, delivered);
-        metrics.delivered.increment(delivered.size());
-        metrics.eventsSent.increment(eventsSent);
         metrics.eventsHistorical.increment(eventsHistorical);
-        return new PollOutcome(committable, retries, stop);
+        PollOutcome result = new PollOutcome(committable, retries, stop);
+        logSummary(partitions, result, tally, started);
+        return result;
+    }
+
+    /** One INFO line per poll with its counts (per-record lines are DEBUG): never a payload, a person or a key. */
+    private static void logSummary(List<Partition> partitions, PollOutcome outcome, Tally tally, long started) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        Map<FactOutcome, Integer> facts = tally.facts;
+        log.info(
+                "poll of {} records from {} partitions in {} ms: delivered {} facts ({} events), duplicates {},"
+                        + " suppressed {}, dropped {}, dead-lettered {}{}; {} partitions to retry{}",
+                partitions.stream().mapToInt(partition -> partition.work.size()).sum(),
+                partitions.size(),
+                (System.nanoTime() - started) / 1_000_000,
+                facts.getOrDefault(FactOutcome.DELIVERED, 0),
+                tally.events,
+                facts.getOrDefault(FactOutcome.DUPLICATE, 0),
+                facts.getOrDefault(FactOutcome.SUPPRESSED, 0),
+                facts.getOrDefault(FactOutcome.DROPPED, 0),
+                facts.getOrDefault(FactOutcome.DEAD_LETTERED, 0),
+                tally.deadLettered.isEmpty() ? "" : " " + tally.deadLettered,
+                outcome.retries().size(),
+                outcome.stop() == null ? "" : "; stopping: " + outcome.stop().getMessage());
     }
 
     private static PollOutcome startOver(List<Partition> partitions, RuntimeException reason) {
@@ -493,9 +582,38 @@ public final class FactPipeline {
         return FactRejectedException.of(category, message, clock.instant()).factType(Facts.typeName(item.fact));
     }
 
-    private void deadLetter(Work item, Consumer<?, ?> consumer) {
-        deadLetters.send(item.record, consumer, item.rejection);
-        metrics.deadLettered(item.rejection.category());
+    /**
+     * Counts a settled record under its outcome, and its events, unless it was counted before (settled in an earlier
+     * round and read again): each polled record is counted once.
+     *
+     * @param accepted the fact's events PostHog accepted
+     */
+    private void settled(
+            Partition partition,
+            Work item,
+            FactOutcome outcome,
+            List<PostHogEvent> accepted,
+            StateFilter.Dropped dropped,
+            Tally tally) {
+        String category =
+                outcome == FactOutcome.DEAD_LETTERED ? item.rejection.category().header() : null;
+        tally.facts.merge(outcome, 1, Integer::sum);
+        tally.events += accepted.size();
+        if (category != null) {
+            tally.deadLettered.merge(category, 1, Integer::sum);
+        }
+        String type = metrics.ledger.settled(partition.id, item.record.offset(), outcome, category);
+        if (type == null) {
+            return;
+        }
+        accepted.forEach(event -> metrics.delivered(event.event()));
+        if (outcome != FactOutcome.DEAD_LETTERED && outcome != FactOutcome.DUPLICATE) {
+            item.suppressed.forEach(event -> metrics.suppressed(event.type()));
+            metrics.dropped(
+                    type,
+                    dropped.milestonesByFact().getOrDefault(item.factId(), 0),
+                    dropped.staleGroupPropertiesByFact().getOrDefault(item.factId(), 0));
+        }
     }
 
     private static void forEachLive(List<Partition> partitions, java.util.function.Consumer<Work> action) {

@@ -51,7 +51,8 @@ public final class DeadLetters {
      * @throws org.springframework.kafka.KafkaException when the write was not acknowledged
      */
     public void send(ConsumerRecord<byte[], byte[]> record, Consumer<?, ?> consumer, FactRejectedException reason) {
-        log.warn(
+        // per record: DEBUG; the poll's INFO line counts dead letters by category
+        log.debug(
                 "dead-lettering {}-{}@{}: {} ({})",
                 record.topic(),
                 record.partition(),

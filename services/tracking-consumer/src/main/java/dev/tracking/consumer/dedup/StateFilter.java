@@ -43,8 +43,20 @@ public final class StateFilter {
     private static final Logger log = LoggerFactory.getLogger(StateFilter.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    /** What the filter dropped, for metrics. */
-    public record Dropped(int milestones, int staleGroupProperties, int staleGroupEvents) {}
+    /**
+     * What the filter dropped, for metrics.
+     *
+     * @param milestonesByFact per fact id, its milestone events dropped
+     * @param staleGroupPropertiesByFact per fact id, its group properties dropped as stale
+     */
+    public record Dropped(
+            int milestones,
+            int staleGroupProperties,
+            int staleGroupEvents,
+            Map<String, Integer> milestonesByFact,
+            Map<String, Integer> staleGroupPropertiesByFact) {
+        static final Dropped NOTHING = new Dropped(0, 0, 0, Map.of(), Map.of());
+    }
 
     /**
      * Events to send, what was dropped, and what the filter took on their behalf.
@@ -100,7 +112,7 @@ public final class StateFilter {
             }
         }
         if (claims.isEmpty() && clockKeys.isEmpty()) {
-            return new Filtered(events, new Dropped(0, 0, 0), Taken.NOTHING);
+            return new Filtered(events, Dropped.NOTHING, Taken.NOTHING);
         }
         Map<String, String> holders;
         Map<String, Long> applied;
@@ -118,10 +130,13 @@ public final class StateFilter {
         int milestones = 0;
         int staleProperties = 0;
         int staleEvents = 0;
+        Map<String, Integer> milestonesByFact = new HashMap<>();
+        Map<String, Integer> staleByFact = new HashMap<>();
         for (PostHogEvent event : events) {
             if (event.onceKey() != null) {
                 if (!event.factId().equals(holders.get(event.onceKey()))) {
                     milestones++;
+                    milestonesByFact.merge(event.factId(), 1, Integer::sum);
                     continue;
                 }
                 taken.claimByEvent.put(event, event.onceKey());
@@ -143,6 +158,7 @@ public final class StateFilter {
                 }
                 if (!stale.isEmpty()) {
                     staleProperties += stale.size();
+                    staleByFact.merge(event.factId(), stale.size(), Integer::sum);
                     event = event.withoutGroupProperties(stale);
                     if (event == null) {
                         staleEvents++;
@@ -156,7 +172,8 @@ public final class StateFilter {
         if (!taken.clocksByEvent.isEmpty()) {
             inFlight.add(taken);
         }
-        return new Filtered(kept, new Dropped(milestones, staleProperties, staleEvents), taken);
+        return new Filtered(
+                kept, new Dropped(milestones, staleProperties, staleEvents, milestonesByFact, staleByFact), taken);
     }
 
     /** Raises {@code applied} to the times of this process's group updates still in flight. */

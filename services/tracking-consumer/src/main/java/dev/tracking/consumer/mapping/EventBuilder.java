@@ -46,6 +46,7 @@ public final class EventBuilder {
                     "uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    private final EventType type;
     private final String event;
     private final SpecificRecord fact;
     private final List<Object> properties = new ArrayList<>(8);
@@ -55,19 +56,20 @@ public final class EventBuilder {
     private String uuidName;
     private String onceKey;
 
-    private EventBuilder(String event, SpecificRecord fact) {
-        this.event = event;
+    private EventBuilder(EventType type, SpecificRecord fact) {
+        this.type = type;
+        this.event = type.name();
         this.fact = fact;
     }
 
-    /** An event named {@code event} produced by {@code fact}. */
-    public static EventBuilder event(String event, SpecificRecord fact) {
-        return new EventBuilder(event, fact);
+    /** An event of the declared {@code type} produced by {@code fact}. */
+    public static EventBuilder event(EventType type, SpecificRecord fact) {
+        return new EventBuilder(type, fact);
     }
 
     /** A {@code $groupidentify} of the fact's team; add what it sets with {@link #groupSet}. */
     public static EventBuilder groupIdentify(SpecificRecord fact) {
-        EventBuilder builder = new EventBuilder("$groupidentify", fact);
+        EventBuilder builder = new EventBuilder(EventType.GROUP_IDENTIFY, fact);
         builder.groupSet = new LinkedHashMap<>();
         return builder;
     }
@@ -162,7 +164,7 @@ public final class EventBuilder {
                 ? null
                 : new PostHogEvent.GroupUpdate(teamId, occurredAt.toEpochMilli(), List.copyOf(groupSet.keySet()), this);
         return new PostHogEvent(
-                eventId, event, distinctId, uuid, occurredAt.toEpochMilli(), bytes.toByteArray(), onceKey, groupUpdate);
+                eventId, type, distinctId, uuid, occurredAt.toEpochMilli(), bytes.toByteArray(), onceKey, groupUpdate);
     }
 
     /**
@@ -170,7 +172,7 @@ public final class EventBuilder {
      * $groupidentify} and the names of the properties it keeps); null when none would be left.
      */
     PostHogEvent withoutGroupProperties(List<String> stale) {
-        EventBuilder copy = new EventBuilder(event, fact);
+        EventBuilder copy = new EventBuilder(type, fact);
         copy.properties.addAll(properties);
         copy.onceKey = onceKey;
         copy.groupSet = new LinkedHashMap<>(groupSet);

@@ -2,7 +2,10 @@ package dev.tracking.consumer.mapping;
 
 import dev.tracking.schemas.FactFamily;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -10,8 +13,11 @@ import org.apache.avro.specific.SpecificRecord;
 /** Routes each fact to the mapper of its family. Every family must have exactly one mapper. */
 public final class FactMapping {
     private final Map<FactFamily, FamilyMapper> mappers = new EnumMap<>(FactFamily.class);
+    private final Map<String, EventType> eventTypes;
 
+    /** @throws IllegalStateException when two mappers share a family, or declare one event name with two tiers */
     public FactMapping(List<FamilyMapper> mappers) {
+        Map<String, EventType> types = new LinkedHashMap<>();
         for (FamilyMapper mapper : mappers) {
             FamilyMapper previous = this.mappers.put(mapper.family(), mapper);
             if (previous != null) {
@@ -19,7 +25,18 @@ public final class FactMapping {
                         + previous.getClass().getSimpleName() + " and "
                         + mapper.getClass().getSimpleName());
             }
+            mapper.events().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey(Comparator.comparing(Class::getSimpleName)))
+                    .flatMap(entry -> entry.getValue().stream())
+                    .forEach(type -> {
+                        EventType known = types.putIfAbsent(type.name(), type);
+                        if (known != null && !known.equals(type)) {
+                            throw new IllegalStateException(
+                                    type.name() + " is declared twice with different tiers: " + known + " and " + type);
+                        }
+                    });
         }
+        this.eventTypes = Collections.unmodifiableMap(types);
     }
 
     /** The standard mappers, one per family. */
@@ -30,6 +47,22 @@ public final class FactMapping {
                 new EngagementMapper(),
                 new SubscriptionsMapper(),
                 new ProfilesMapper()));
+    }
+
+    /** Every event the mappers can produce, by PostHog event name: the catalogue of the tracking plan. */
+    public Map<String, EventType> eventTypes() {
+        return eventTypes;
+    }
+
+    /** The events each fact type can produce, as its family's mapper declares them (empty for an unknown type). */
+    public List<EventType> eventTypesOf(Class<? extends SpecificRecord> factType) {
+        FamilyMapper mapper;
+        try {
+            mapper = mappers.get(FactFamily.of(factType));
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+        return mapper == null ? List.of() : mapper.events().getOrDefault(factType, List.of());
     }
 
     /**

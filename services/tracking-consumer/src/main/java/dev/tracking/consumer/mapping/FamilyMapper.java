@@ -2,6 +2,7 @@ package dev.tracking.consumer.mapping;
 
 import dev.tracking.schemas.FactFamily;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -11,6 +12,12 @@ import org.apache.avro.specific.SpecificRecord;
 public interface FamilyMapper {
 
     FactFamily family();
+
+    /**
+     * Every event each fact type of the family can produce, declared as constants beside the mapping (with their
+     * tiers); the tracking plan is generated from these, and a test proves that mapping produces exactly them.
+     */
+    Map<Class<? extends SpecificRecord>, List<EventType>> events();
 
     /**
      * Appends the events of {@code fact} to {@code out}, in the order they should reach PostHog.

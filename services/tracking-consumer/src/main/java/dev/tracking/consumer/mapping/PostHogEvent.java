@@ -8,7 +8,7 @@ import java.util.List;
  * the concatenation of these bytes, so nothing is re-serialized on retries, splits or bisection).
  *
  * @param factId {@code event_id} of the fact it came from
- * @param event PostHog event name
+ * @param type the declared event type: its name and tier
  * @param distinctId the person (or {@code team:<slug>} for a personless event)
  * @param uuid deterministic id, see {@link EventIds}
  * @param occurredAtMillis {@code occurred_at} of the fact, epoch milliseconds (the event's {@code timestamp})
@@ -20,13 +20,18 @@ import java.util.List;
  */
 public record PostHogEvent(
         String factId,
-        String event,
+        EventType type,
         String distinctId,
         String uuid,
         long occurredAtMillis,
         byte[] json,
         String onceKey,
         GroupUpdate groupUpdate) {
+
+    /** The PostHog event name. */
+    public String event() {
+        return type.name();
+    }
 
     /** The JSON text of the event (tests and diagnostics; the hot path uses {@link #json()}). */
     public String jsonText() {
@@ -50,7 +55,7 @@ public record PostHogEvent(
      */
     public PostHogEvent withoutGroupProperties(List<String> stale) {
         if (groupUpdate == null) {
-            throw new IllegalStateException(event + " is not a group update");
+            throw new IllegalStateException(event() + " is not a group update");
         }
         return groupUpdate.builder().withoutGroupProperties(stale);
     }

@@ -7,10 +7,13 @@ import dev.tracking.facts.SubscriptionCancelled;
 import dev.tracking.facts.SubscriptionStarted;
 import dev.tracking.schemas.FactFamily;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Billing: the subscription events and the team's plan, seats and {@code subscription_status}. */
 final class SubscriptionsMapper implements FamilyMapper {
+    static final EventType SUBSCRIPTION_STARTED = EventType.of("subscription_started", Tier.CORE_FUNNEL);
+    static final EventType SUBSCRIPTION_CANCELLED = EventType.of("subscription_cancelled", Tier.CORE_FUNNEL);
 
     @Override
     public FactFamily family() {
@@ -18,9 +21,16 @@ final class SubscriptionsMapper implements FamilyMapper {
     }
 
     @Override
+    public Map<Class<? extends SpecificRecord>, List<EventType>> events() {
+        return Map.of(
+                SubscriptionStarted.class, List.of(SUBSCRIPTION_STARTED, EventType.GROUP_IDENTIFY),
+                SubscriptionCancelled.class, List.of(SUBSCRIPTION_CANCELLED, EventType.GROUP_IDENTIFY));
+    }
+
+    @Override
     public void map(SpecificRecord fact, List<PostHogEvent> out) {
         if (fact instanceof SubscriptionStarted f) {
-            out.add(event("subscription_started", f)
+            out.add(event(SUBSCRIPTION_STARTED, f)
                     .property("plan", f.getPlan())
                     .property("seats", f.getSeats())
                     .build());
@@ -30,7 +40,7 @@ final class SubscriptionsMapper implements FamilyMapper {
                     .groupSet("subscription_status", "active")
                     .build());
         } else if (fact instanceof SubscriptionCancelled f) {
-            out.add(event("subscription_cancelled", f)
+            out.add(event(SUBSCRIPTION_CANCELLED, f)
                     .property("reason", f.getReason())
                     .property("days_active", f.getDaysActive())
                     .build());

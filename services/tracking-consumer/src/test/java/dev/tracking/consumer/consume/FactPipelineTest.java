@@ -19,13 +19,20 @@ import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
 import dev.tracking.consumer.delivery.PostHogSender;
 import dev.tracking.consumer.delivery.PostHogTransport;
 import dev.tracking.consumer.delivery.PostHogUnavailableException;
+import dev.tracking.consumer.mapping.EventSelection;
+import dev.tracking.consumer.mapping.EventType;
 import dev.tracking.consumer.mapping.FactMapping;
 import dev.tracking.consumer.mapping.FamilyMapper;
 import dev.tracking.consumer.mapping.PostHogEvent;
+import dev.tracking.consumer.mapping.Tier;
+import dev.tracking.consumer.observe.EventVolume;
+import dev.tracking.consumer.observe.FactLedger;
 import dev.tracking.facts.AnalyticsTab;
 import dev.tracking.facts.AnalyticsViewed;
+import dev.tracking.facts.DashboardViewed;
 import dev.tracking.schemas.FactFamily;
 import dev.tracking.schemas.Facts;
+import dev.tracking.testkit.fixtures.FactFixtures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -36,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +88,10 @@ class FactPipelineTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final InMemoryDedupStore store = new InMemoryDedupStore(Duration.ofDays(7), 10_000, CLOCK);
     private FactMapping mapping = FactMapping.standard();
+    private EventSelection selection = EventSelection.all();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final FactLedger ledger = FactLedger.of(meters);
+    private final PipelineMetrics metrics = new PipelineMetrics(meters, ledger, new EventVolume(CLOCK, 1_000_000));
     private UnknownSchemaHold hold = new UnknownSchemaHold(Duration.ZERO, CLOCK);
 
     @AfterEach
@@ -268,6 +280,151 @@ class FactPipelineTest {
         assertThat(posthog.requests()).isEmpty();
     }
 
+    @Test
+    void eventsOfASwitchedOffTierAreNotSentYetTheirFactsAreCommittedRememberedAndCounted() {
+        selection = EventSelection.of(List.of(Tier.CORE_FUNNEL), List.of(), mapping.eventTypes());
+        SpecificRecordBase analytics = viewBy("a", 0);
+        SpecificRecordBase dashboard =
+                new DashboardViewed(factId("dashboard-b"), minutesLater(1), "team-b", "user-b", null);
+
+        PollOutcome outcome = pipeline().process(poll(at(TEAM_A, 0, analytics), at(TEAM_B, 3, dashboard)), null);
+
+        assertThat(outcome.committable()).containsExactlyInAnyOrderEntriesOf(Map.of(TEAM_A, 1L, TEAM_B, 4L));
+        assertThat(posthog.requests())
+                .flatExtracting(BatchBody::events)
+                .extracting(PostHogEvent::event)
+                .as("only the tier-1 milestone of the dashboard view")
+                .containsExactly("dashboard_first_view");
+        assertThat(suppressedCount("analytics_viewed", "2")).isEqualTo(1);
+        assertThat(suppressedCount("dashboard_viewed", "2")).isEqualTo(1);
+        assertThat(suppressedCount("leaderboard_viewed", "2"))
+                .as("registered up front")
+                .isZero();
+        assertThat(meters.find("tracking.events.suppressed").tag("tier", "1").counters())
+                .as("no tier-1 event is suppressed")
+                .isEmpty();
+
+        PollOutcome again = pipeline().process(poll(at(TEAM_A, 7, analytics)), null);
+
+        assertThat(again.committable()).containsExactlyEntriesOf(Map.of(TEAM_A, 8L));
+        assertThat(suppressedCount("analytics_viewed", "2"))
+                .as("the fact was remembered: its copy is a duplicate, not suppressed again")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anEventDisabledByNameIsNotSentWhileTheGroupUpdateOfItsFactIs() {
+        selection = EventSelection.of(EnumSet.allOf(Tier.class), List.of("github_connected"), mapping.eventTypes());
+        TopicPartition integrations = new TopicPartition(FactFamily.INTEGRATIONS.defaultTopic(), 0);
+
+        PollOutcome outcome = pipeline().process(poll(at(integrations, 0, FactFixtures.githubConnected())), null);
+
+        assertThat(outcome.committable()).containsExactlyEntriesOf(Map.of(integrations, 1L));
+        assertThat(posthog.requests())
+                .flatExtracting(BatchBody::events)
+                .extracting(PostHogEvent::event)
+                .containsExactly("$groupidentify");
+        assertThat(suppressedCount("github_connected", "1")).isEqualTo(1);
+    }
+
+    @Test
+    void aPartitionReadAgainAfterAnOutageCountsItsRecordsOnceAndOneLatencySamplePerPartitionBatch() {
+        AtomicInteger teamBFailures = new AtomicInteger(1);
+        posthog.answer(body ->
+                teamOf(body).equals("team-b") && teamBFailures.getAndDecrement() > 0 ? respond(503) : respond(200));
+        List<ConsumerRecord<byte[], byte[]>> first =
+                poll(at(TEAM_A, 0, viewBy("a", 0)), at(TEAM_B, 4, viewBy("b", 4)), at(TEAM_B, 5, viewBy("b", 5)));
+
+        pipeline().process(first, null);
+
+        assertThat(reconciliation("AnalyticsViewed"))
+                .as("after the first poll: team B's two facts in flight")
+                .isEqualTo(new FactLedger.Reconciliation(3, 1, 0, 0, 0, 0, 2, 0));
+
+        PollOutcome retried =
+                pipeline().process(poll(at(TEAM_B, 4, viewBy("b", 4)), at(TEAM_B, 5, viewBy("b", 5))), null);
+
+        assertThat(retried.committable()).containsExactlyEntriesOf(Map.of(TEAM_B, 6L));
+        assertThat(reconciliation("AnalyticsViewed"))
+                .as("team B read twice, counted once")
+                .isEqualTo(new FactLedger.Reconciliation(3, 3, 0, 0, 0, 0, 0, 0));
+        assertThat(meters.get("tracking.events.delivered")
+                        .tag("event", "analytics_viewed")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(meters.get("tracking.delivery.latency").timer().count())
+                .as("one sample per partition batch delivered: team A's, then team B's")
+                .isEqualTo(2);
+        assertThat(meters.get("tracking.batch.size").summary().totalAmount())
+                .as("records polled, re-reads included")
+                .isEqualTo(5);
+    }
+
+    @Test
+    void aFactWhoseEventsWereAllDroppedIsCountedAsDroppedSoTheColumnsAddUp() {
+        TopicPartition profiles = new TopicPartition(FactFamily.PROFILES.defaultTopic(), 0);
+        pipeline().process(poll(at(profiles, 0, FactFixtures.teamRenamed("Acme Labs", minutesLater(10)))), null);
+
+        PollOutcome late =
+                pipeline().process(poll(at(profiles, 1, FactFixtures.teamRenamed("Acme", minutesLater(5)))), null);
+
+        assertThat(late.committable()).containsExactlyEntriesOf(Map.of(profiles, 2L));
+        assertThat(posthog.requests()).as("the late update is not sent").hasSize(1);
+        assertThat(reconciliation("TeamProfileUpdated"))
+                .isEqualTo(new FactLedger.Reconciliation(2, 1, 0, 0, 1, 0, 0, 0));
+        assertThat(meters.get("tracking.events.dropped")
+                        .tag("reason", "stale-group-property")
+                        .tag("fact_type", "TeamProfileUpdated")
+                        .counter()
+                        .count())
+                .as("name and member_count")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void eachPollLogsOneInfoLineWithItsCountsAndNoRecordAtInfo() {
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        try {
+            mapping = mappingThatFailsFor(viewBy("a", 1), new IllegalStateException("a bug in a mapper"));
+            SpecificRecordBase view = viewBy("a", 0);
+            pipeline().process(poll(at(TEAM_A, 0, view)), null);
+
+            pipeline()
+                    .process(
+                            poll(at(TEAM_A, 1, view), at(TEAM_A, 2, viewBy("a", 1)), at(TEAM_B, 0, viewBy("b", 0))),
+                            null);
+        } finally {
+            root.detachAppender(lines);
+        }
+
+        assertThat(lines.list)
+                .filteredOn(line -> line.getLevel() == ch.qos.logback.classic.Level.INFO)
+                .extracting(line -> line.getFormattedMessage().replaceAll(" in \\d+ ms:", ":"))
+                .containsExactly(
+                        "poll of 1 records from 1 partitions: delivered 1 facts (1 events), duplicates 0,"
+                                + " suppressed 0, dropped 0, dead-lettered 0; 0 partitions to retry",
+                        "poll of 3 records from 2 partitions: delivered 1 facts (1 events), duplicates 1,"
+                                + " suppressed 0, dropped 0, dead-lettered 1 {mapping=1}; 0 partitions to retry");
+    }
+
+    private FactLedger.Reconciliation reconciliation(String factType) {
+        return ledger.reconciliation().get(factType);
+    }
+
+    private double suppressedCount(String event, String tier) {
+        return meters.get("tracking.events.suppressed")
+                .tag("event", event)
+                .tag("tier", tier)
+                .counter()
+                .count();
+    }
+
     private FactPipeline pipeline() {
         return pipeline(new StateFilter(store, OnUnavailable.PAUSE));
     }
@@ -294,9 +451,10 @@ class FactPipelineTest {
                 new FactReader(SingleObjectEncoding.decoder(), hold, CLOCK),
                 state,
                 mapping,
+                selection,
                 sender,
                 deadLetters,
-                new PipelineMetrics(new SimpleMeterRegistry()),
+                metrics,
                 CLOCK,
                 1_000_000,
                 Duration.ofSeconds(10));
@@ -374,6 +532,13 @@ class FactPipelineTest {
                 @Override
                 public FactFamily family() {
                     return family;
+                }
+
+                @Override
+                public Map<Class<? extends SpecificRecord>, List<EventType>> events() {
+                    Map<Class<? extends SpecificRecord>, List<EventType>> events = new java.util.HashMap<>();
+                    family.types().forEach(type -> events.put(type, standard.eventTypesOf(type)));
+                    return events;
                 }
 
                 @Override

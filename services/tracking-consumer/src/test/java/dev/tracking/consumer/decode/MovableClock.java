@@ -7,14 +7,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that stands still until a test moves it. */
-final class MovableClock extends Clock {
+public final class MovableClock extends Clock {
     private Instant now;
 
-    MovableClock(Instant start) {
+    public MovableClock(Instant start) {
         this.now = start;
     }
 
-    void move(Duration duration) {
+    public void move(Duration duration) {
         now = now.plus(duration);
     }
 

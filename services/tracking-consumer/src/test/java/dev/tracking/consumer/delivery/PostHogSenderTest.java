@@ -3,7 +3,9 @@ package dev.tracking.consumer.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracking.consumer.config.DeliveryProperties;
+import dev.tracking.consumer.mapping.EventType;
 import dev.tracking.consumer.mapping.PostHogEvent;
+import dev.tracking.consumer.mapping.Tier;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,7 @@ import org.springframework.boot.health.contributor.Status;
  */
 @Timeout(10)
 class PostHogSenderTest {
+    private static final EventType DASHBOARD_VIEWED = EventType.of("dashboard_viewed", Tier.ENGAGEMENT);
     private static final Instant START = Instant.parse("2026-03-02T10:00:00Z");
     private static final Instant FAR_DEADLINE = START.plus(Duration.ofHours(1));
     private static final Duration INITIAL_BACKOFF = Duration.ofMillis(300);
@@ -594,7 +597,7 @@ class PostHogSenderTest {
         PostHogEvent view = view(n);
         return new PostHogEvent(
                 view.factId(),
-                view.event(),
+                view.type(),
                 view.distinctId(),
                 view.uuid(),
                 occurredAt.toEpochMilli(),
@@ -621,7 +624,7 @@ class PostHogSenderTest {
         }
         return new PostHogEvent(
                 "fact-" + n,
-                "dashboard_viewed",
+                DASHBOARD_VIEWED,
                 "user-" + n,
                 uuid,
                 START.toEpochMilli(),

@@ -312,6 +312,17 @@ public final class DeclarationReader {
                 problem(at + ".conversion_window_days", funnel.conversionWindowDays() + " is not valid: 1 to 365 days");
             }
             choice(at + ".order", funnel.order(), FUNNEL_ORDERS, true);
+            if (funnel.target() != null) {
+                Integer percent = funnel.target().percent();
+                if (percent == null || percent < 1 || percent > 100) {
+                    problem(at + ".target.percent", value(percent) + " is not valid: 1 to 100");
+                }
+                Integer step = funnel.target().step();
+                int steps = funnel.steps() == null ? 0 : funnel.steps().size();
+                if (step == null || step < 2 || step > steps) {
+                    problem(at + ".target.step", value(step) + " is not valid: a step number from 2 to " + steps);
+                }
+            }
         }
 
         private void trend(String at, Trend trend) {

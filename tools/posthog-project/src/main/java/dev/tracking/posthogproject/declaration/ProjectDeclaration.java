@@ -31,9 +31,13 @@ public record ProjectDeclaration(
 
     /**
      * A funnel over event steps; {@code conversionWindowDays} and {@code order} (ordered, unordered, strict) are left
-     * to PostHog's defaults (14 days, ordered) when not declared.
+     * to PostHog's defaults (14 days, ordered) when not declared. {@code target}, when declared, is the product's goal
+     * for it: it is documented in the tracking plan, not sent to PostHog (a saved insight has no goal).
      */
-    public record Funnel(Integer conversionWindowDays, String order, List<Step> steps) {}
+    public record Funnel(Integer conversionWindowDays, String order, List<Step> steps, Target target) {}
+
+    /** The product's goal for a funnel: {@code percent} % of those who enter reach step number {@code step} (from 1). */
+    public record Target(Integer percent, Integer step) {}
 
     /** A trend of event counts per {@code interval} (hour, day, week, month) since {@code dateFrom} (e.g. -90d). */
     public record Trend(String interval, String dateFrom, List<Step> series) {}

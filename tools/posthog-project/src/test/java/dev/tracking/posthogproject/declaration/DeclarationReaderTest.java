@@ -58,7 +58,7 @@ class DeclarationReaderTest {
 
         assertThat(e.problems())
                 .containsExactly("p.yaml:5: unknown key 'windw' in insights[0].funnel; valid keys:"
-                        + " conversion_window_days, order, steps");
+                        + " conversion_window_days, order, steps, target");
     }
 
     @Test
@@ -125,6 +125,23 @@ class DeclarationReaderTest {
                         "p.yaml: surveys[s].questions[0].scale: '4' is not valid: one of [2, 3, 5, 7, 10] (10 is 0"
                                 + " to 10)",
                         "p.yaml: surveys[s].questions[1].choices: missing: list the answers");
+    }
+
+    @Test
+    void aFunnelTargetNamesAStepOfTheFunnelAndAPercentage() {
+        DeclarationException e = problemsOf("""
+                insights:
+                  - id: f
+                    name: F
+                    funnel:
+                      target: {percent: 120, step: 5}
+                      steps: [{event: a}, {event: b}, {event: c}]
+                """);
+
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "p.yaml: insights[f].funnel.target.percent: '120' is not valid: 1 to 100",
+                        "p.yaml: insights[f].funnel.target.step: '5' is not valid: a step number from 2 to 3");
     }
 
     @Test
