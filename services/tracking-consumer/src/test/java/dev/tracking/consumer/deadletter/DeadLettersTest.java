@@ -180,6 +180,9 @@ class DeadLettersTest {
 
         Future<?> sending = onListenerThread(() -> deadLetters.send(recordAt(3, 41), null, rejectedBy400()));
         broker.awaitWrite();
+        // failed before KafkaTemplate looks at the returned future, the write would surface as "Send failed" thrown
+        // from send itself, which the recoverer logs and replaces by an exception without cause
+        awaitListenerWaitingOrDone(sending);
         broker.errorNext(notEnoughReplicas);
 
         assertThatThrownBy(() -> sending.get(BOUND.toMillis(), TimeUnit.MILLISECONDS))
