@@ -2,6 +2,7 @@ package dev.tracking.consumer;
 
 import dev.tracking.schemas.FactFamily;
 import dev.tracking.testkit.posthog.FakePostHog;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,23 @@ final class StandaloneConsumers implements AutoCloseable {
 
     /** A consumer application with fast test timings and these extra settings. */
     ConfigurableApplicationContext start(Map<String, String> settings) {
+        return start(settings, WebApplicationType.NONE);
+    }
+
+    /** As {@link #start(Map)}, serving its actuator on a free loopback port ({@link #baseUri}). */
+    ConfigurableApplicationContext startServing(Map<String, String> settings) {
+        Map<String, String> serving = new LinkedHashMap<>(settings);
+        serving.put("server.port", "0");
+        serving.put("server.address", "127.0.0.1");
+        return start(serving, WebApplicationType.SERVLET);
+    }
+
+    /** Where a consumer started by {@link #startServing} answers. */
+    static URI baseUri(ConfigurableApplicationContext context) {
+        return URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    private ConfigurableApplicationContext start(Map<String, String> settings, WebApplicationType web) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("spring.kafka.bootstrap-servers", kafka.getBrokersAsString());
         all.put("tracking.posthog.host", posthog.baseUri().toString());
@@ -61,7 +79,7 @@ final class StandaloneConsumers implements AutoCloseable {
         List<String> args = new ArrayList<>();
         all.forEach((key, value) -> args.add("--" + key + "=" + value));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TrackingConsumerApplication.class)
-                .web(WebApplicationType.NONE)
+                .web(web)
                 .run(args.toArray(String[]::new));
         running.add(context);
         return context;

@@ -1,11 +1,17 @@
 package dev.tracking.consumer.config;
 
 import dev.tracking.client.registry.SchemaRegistryException;
+import dev.tracking.consumer.consume.Backpressure;
 import dev.tracking.consumer.consume.ConsumptionHealth;
+import dev.tracking.consumer.consume.KafkaHealth;
+import dev.tracking.consumer.consume.PausedIsNotReady;
 import dev.tracking.consumer.consume.StopConsumption;
 import dev.tracking.consumer.delivery.PostHogMisconfiguredException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -36,9 +42,29 @@ public class KafkaConfiguration {
         return topics.sources().toArray(String[]::new);
     }
 
+    /** The partitions held back right now (health component {@code consumption}, readiness). */
     @Bean
-    ConsumptionHealth consumptionHealthIndicator(KafkaListenerEndpointRegistry listeners) {
-        return new ConsumptionHealth(listeners);
+    Backpressure backpressure(Clock clock) {
+        return new Backpressure(clock);
+    }
+
+    @Bean
+    ConsumptionHealth consumptionHealthIndicator(KafkaListenerEndpointRegistry listeners, Backpressure backpressure) {
+        return new ConsumptionHealth(listeners, backpressure);
+    }
+
+    /** The readiness group is DOWN while partitions are paused (component {@code consumption} PAUSED). */
+    @Bean
+    static PausedIsNotReady pausedIsNotReady() {
+        return new PausedIsNotReady();
+    }
+
+    /** Health component {@code kafka}: the cluster answers, through the consumer's own connection settings. */
+    @Bean(destroyMethod = "close")
+    KafkaHealth kafkaHealthIndicator(KafkaAdmin admin) {
+        Map<String, Object> config = new HashMap<>(admin.getConfigurationProperties());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "tracking-consumer-health");
+        return new KafkaHealth(config, Duration.ofSeconds(5));
     }
 
     @Bean

@@ -4,6 +4,7 @@ import dev.tracking.client.registry.HttpSchemaRegistryClient;
 import dev.tracking.client.serde.ConfluentEncoding;
 import dev.tracking.client.serde.FactDecoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
+import dev.tracking.consumer.consume.Backpressure;
 import dev.tracking.consumer.consume.ConsumerLag;
 import dev.tracking.consumer.consume.FactListener;
 import dev.tracking.consumer.consume.FactPipeline;
@@ -11,11 +12,13 @@ import dev.tracking.consumer.consume.PartitionControl;
 import dev.tracking.consumer.consume.PipelineMetrics;
 import dev.tracking.consumer.deadletter.DeadLetters;
 import dev.tracking.consumer.decode.FactReader;
+import dev.tracking.consumer.decode.RegistryHealth;
 import dev.tracking.consumer.decode.SchemasHealth;
 import dev.tracking.consumer.decode.UnknownSchemaHold;
 import dev.tracking.consumer.dedup.DedupStore;
 import dev.tracking.consumer.dedup.InMemoryDedupStore;
 import dev.tracking.consumer.dedup.RedisDedupStore;
+import dev.tracking.consumer.dedup.RedisHealth;
 import dev.tracking.consumer.dedup.StateFilter;
 import dev.tracking.consumer.delivery.BackoffPolicy;
 import dev.tracking.consumer.delivery.DeliveryHealth;
@@ -45,6 +48,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,6 +63,7 @@ import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 @Configuration(proxyBeanMethods = false)
 public class PipelineConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PipelineConfiguration.class);
+    private static final String REGISTRY_CONFIGURED = "!'${tracking.schema-registry.url:}'.trim().isEmpty()";
 
     @Bean
     Clock clock() {
@@ -64,16 +71,12 @@ public class PipelineConfiguration {
     }
 
     /**
-     * Without a registry: Avro single-object encoding only. With one: both framings, Confluent writer schemas fetched
-     * by id once each; a registry that cannot be reached throws a retryable exception (the batch is retried, nothing is
-     * dead-lettered). The registry is probed first: start-up fails when it refuses us or is not a registry.
+     * The schema registry's client, when {@code tracking.schema-registry.url} is set: same URL, credentials and TLS for
+     * decoding and for health. The registry is probed first: start-up fails when it refuses us or is not a registry.
      */
     @Bean
-    FactDecoder factDecoder(SchemaRegistryProperties registry) {
-        if (!registry.configured()) {
-            log.info("no tracking.schema-registry.url: reading Avro single-object encoding only");
-            return SingleObjectEncoding.decoder();
-        }
+    @ConditionalOnExpression(REGISTRY_CONFIGURED)
+    HttpSchemaRegistryClient schemaRegistryClient(SchemaRegistryProperties registry) {
         HttpSchemaRegistryClient.Builder client = HttpSchemaRegistryClient.builder(registry.url())
                 .connectTimeout(registry.connectTimeout())
                 .requestTimeout(registry.requestTimeout())
@@ -88,6 +91,28 @@ public class PipelineConfiguration {
         }
         HttpSchemaRegistryClient built = client.build();
         SchemaRegistryProbe.atStartUp(built);
+        return built;
+    }
+
+    /** Health component {@code registry}, when one is configured. */
+    @Bean
+    @ConditionalOnExpression(REGISTRY_CONFIGURED)
+    RegistryHealth registryHealthIndicator(HttpSchemaRegistryClient registry) {
+        return new RegistryHealth(registry);
+    }
+
+    /**
+     * Without a registry: Avro single-object encoding only. With one: both framings, Confluent writer schemas fetched
+     * by id once each; a registry that cannot be reached throws a retryable exception (the batch is retried, nothing is
+     * dead-lettered).
+     */
+    @Bean
+    FactDecoder factDecoder(SchemaRegistryProperties registry, ObjectProvider<HttpSchemaRegistryClient> client) {
+        HttpSchemaRegistryClient built = registry.configured() ? client.getIfAvailable() : null;
+        if (built == null) {
+            log.info("no tracking.schema-registry.url: reading Avro single-object encoding only");
+            return SingleObjectEncoding.decoder();
+        }
         log.info("reading Confluent-framed facts with schema registry {} and single-object encoded ones", built.url());
         return ConfluentEncoding.decoder(built);
     }
@@ -119,6 +144,13 @@ public class PipelineConfiguration {
             case MEMORY -> new InMemoryDedupStore(dedup.window(), dedup.memory().maxEntries(), clock);
             case REDIS -> RedisDedupStore.connect(dedup.redis(), dedup.window());
         };
+    }
+
+    /** Health component {@code redis}, when the dedup store is Redis. */
+    @Bean
+    @ConditionalOnProperty(name = "tracking.dedup.store", havingValue = "redis")
+    RedisHealth redisHealthIndicator(DedupStore store, DedupProperties dedup) {
+        return new RedisHealth((RedisDedupStore) store, dedup.onUnavailable());
     }
 
     /** The transport to PostHog (or the dry-run file), measured. */
@@ -284,7 +316,8 @@ public class PipelineConfiguration {
             ScheduledExecutorService deliveryScheduler,
             DeliveryProperties delivery,
             DeadLetters deadLetters,
-            KafkaProperties kafka) {
+            KafkaProperties kafka,
+            Backpressure backpressure) {
         BackoffPolicy outage = new BackoffPolicy(
                 delivery.outage().initialBackoff(),
                 2.0,
@@ -298,7 +331,8 @@ public class PipelineConfiguration {
                 new ListenerContainerPauseService(listeners, new ConcurrentTaskScheduler(deliveryScheduler)),
                 outage,
                 deadLetters,
-                commitTimeout);
+                commitTimeout,
+                backpressure);
     }
 
     @Bean

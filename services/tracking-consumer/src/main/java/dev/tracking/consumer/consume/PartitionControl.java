@@ -37,6 +37,7 @@ public final class PartitionControl {
     private final BackoffPolicy backoff;
     private final DeadLetters deadLetters;
     private final Duration commitTimeout;
+    private final Backpressure backpressure;
     private final Map<TopicPartition, Integer> failures = new ConcurrentHashMap<>(); // consumer threads share it
 
     /**
@@ -48,12 +49,14 @@ public final class PartitionControl {
             ListenerContainerPauseService pauses,
             BackoffPolicy backoff,
             DeadLetters deadLetters,
-            Duration commitTimeout) {
+            Duration commitTimeout,
+            Backpressure backpressure) {
         this.container = container;
         this.pauses = pauses;
         this.backoff = backoff;
         this.deadLetters = deadLetters;
         this.commitTimeout = commitTimeout;
+        this.backpressure = backpressure;
     }
 
     /** Applies {@code outcome} to {@code consumer}; must run on the consumer's thread (inside the listener). */
@@ -66,6 +69,7 @@ public final class PartitionControl {
         outcome.committable().keySet().forEach(partition -> {
             if (!outcome.retries().containsKey(partition)) {
                 failures.remove(partition);
+                backpressure.settled(partition);
             }
         });
         outcome.retries().forEach((partition, retry) -> {
@@ -97,14 +101,16 @@ public final class PartitionControl {
     private void retryLater(TopicPartition partition, Retry retry, Consumer<?, ?> consumer) {
         int attempt = failures.merge(partition, 1, Integer::sum);
         Duration pause = backoff.waitAfter(attempt, retry.retryAfter());
+        String reason = retry.reason() == null ? "unknown" : retry.reason().getMessage();
         log.warn(
                 "{} retried from offset {} in {} ms (attempt {}): {}",
                 partition,
                 retry.offset(),
                 pause.toMillis(),
                 attempt,
-                retry.reason() == null ? "unknown" : retry.reason().getMessage());
+                reason);
         consumer.seek(partition, retry.offset());
         pauses.pausePartition(container.get(), partition, pause);
+        backpressure.paused(partition, retry.offset(), pause, attempt, reason);
     }
 }

@@ -297,6 +297,18 @@ public final class RedisDedupStore implements DedupStore {
                         .thenApply(RedisDedupStore::previousClocks));
     }
 
+    /**
+     * Sends a {@code PING} (in a cluster, to the node the connection uses by default), bounded like every operation.
+     *
+     * @return the round trip
+     * @throws DedupStoreUnavailableException when Redis does not answer
+     */
+    public Duration ping() {
+        long start = System.nanoTime();
+        execute("ping", 0, redis -> redis.ping().toCompletableFuture());
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     /** The Redis address without user info, such as {@code redis://redis.internal:6379/2}; a cluster's seeds. */
     @Override
     public String description() {

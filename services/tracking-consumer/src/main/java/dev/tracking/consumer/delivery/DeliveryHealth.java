@@ -10,7 +10,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * Health of delivery to PostHog ({@code /actuator/health}, component {@code posthog}): DOWN once PostHog answered that
  * this service is misconfigured (consumption is stopped until it is fixed and restarted); otherwise UP, with the
- * circuit breaker's state, the destination and the time of the last accepted request.
+ * circuit breaker's state, the destination, the time of the last accepted request and the last failure (a request that
+ * still failed after its in-place retries: when, and what). An outage is not DOWN here: the partitions it holds back
+ * show in component {@code consumption}.
  */
 public final class DeliveryHealth implements HealthIndicator {
     private final String destination;
@@ -18,6 +20,9 @@ public final class DeliveryHealth implements HealthIndicator {
     private final Clock clock;
     private final AtomicReference<Instant> lastAccepted = new AtomicReference<>();
     private final AtomicReference<String> misconfiguration = new AtomicReference<>();
+    private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+
+    private record Failure(Instant at, String what) {}
 
     public DeliveryHealth(String destination, CircuitBreaker breaker, Clock clock) {
         this.destination = destination;
@@ -27,6 +32,10 @@ public final class DeliveryHealth implements HealthIndicator {
 
     void accepted() {
         lastAccepted.set(clock.instant());
+    }
+
+    void failed(String what) {
+        lastFailure.set(new Failure(clock.instant(), what));
     }
 
     void misconfigured(String reason) {
@@ -42,6 +51,10 @@ public final class DeliveryHealth implements HealthIndicator {
         Instant last = lastAccepted.get();
         if (last != null) {
             health.withDetail("lastAccepted", last.toString());
+        }
+        Failure failure = lastFailure.get();
+        if (failure != null) {
+            health.withDetail("lastFailure", failure.at().toString()).withDetail("lastFailureReason", failure.what());
         }
         return health.build();
     }

@@ -234,12 +234,14 @@ public final class PostHogSender {
                 return DONE;
             }
             default -> {
-                progress.fail(new PostHogUnavailableException(
+                PostHogUnavailableException unavailable = new PostHogUnavailableException(
                         "PostHog still answered " + response.status() + " after "
                                 + retry.getRetryConfig().getMaxAttempts() + " attempts at "
                                 + transport.destination(),
                         null,
-                        response.retryAfter()));
+                        response.retryAfter());
+                health.failed(unavailable.getMessage());
+                progress.fail(unavailable);
                 return DONE;
             }
         }
@@ -249,12 +251,18 @@ public final class PostHogSender {
     private void noResponse(Throwable error, Progress progress) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         switch (FailureClassifier.classify(cause)) {
-            case RETRY_LATER -> progress.fail((PostHogUnavailableException) cause);
-            case RETRY ->
-                progress.fail(new PostHogUnavailableException(
+            case RETRY_LATER -> {
+                health.failed(cause.getMessage());
+                progress.fail((PostHogUnavailableException) cause);
+            }
+            case RETRY -> {
+                PostHogUnavailableException unavailable = new PostHogUnavailableException(
                         "no answer from PostHog at " + transport.destination() + " after "
                                 + retry.getRetryConfig().getMaxAttempts() + " attempts: " + cause,
-                        cause));
+                        cause);
+                health.failed(unavailable.getMessage());
+                progress.fail(unavailable);
+            }
             default -> misconfigured(0, "sending to " + transport.destination() + " failed: " + cause, progress);
         }
     }
