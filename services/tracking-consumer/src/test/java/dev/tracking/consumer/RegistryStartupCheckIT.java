@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tracking.consumer.decode.RegistryHealth;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,6 +22,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -113,6 +116,11 @@ class RegistryStartupCheckIT {
 
         try (ConfigurableApplicationContext context = start("http://127.0.0.1:" + closedPort)) {
             assertThat(context.isRunning()).isTrue();
+            Health health = context.getBean(RegistryHealth.class).health();
+            assertThat(health.getStatus()).as("health component registry").isEqualTo(Status.DOWN);
+            assertThat(health.getDetails())
+                    .containsEntry("url", "http://127.0.0.1:" + closedPort)
+                    .containsKey("error");
         }
 
         assertThat(output.getAll())
@@ -126,9 +134,19 @@ class RegistryStartupCheckIT {
 
         try (ConfigurableApplicationContext context = start("http://" + hostAndPath)) {
             assertThat(context.isRunning()).isTrue();
+            assertThat(requests).singleElement().asString().startsWith("GET /registry/subjects");
+            RegistryHealth health = context.getBean(RegistryHealth.class);
+            assertThat(health.health().getStatus())
+                    .as("health component registry")
+                    .isEqualTo(Status.UP);
+
+            registry.stop(0);
+            registry = null;
+            assertThat(health.health().getStatus())
+                    .as("health component registry, the registry stopped")
+                    .isEqualTo(Status.DOWN);
         }
 
-        assertThat(requests).singleElement().asString().startsWith("GET /registry/subjects");
         assertThat(output.getAll()).contains("schema registry http://" + hostAndPath + " answered the start-up check");
     }
 }
