@@ -32,7 +32,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -40,10 +43,12 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * Simulates teams walking the product's funnels and emits the facts they produce, one at a time: an admin signs up,
- * names the team, goes through onboarding (GitHub, repositories, Jira, Slack) with realistic drop-off, connects
- * integrations, invites members who sign up in turn, then the team uses the product (dashboard, analytics, leaderboard,
- * exports, surveys), some teams subscribe and a few cancel. Deterministic for a given seed (ids included) except for
- * {@code occurred_at}, which is the clock's time when the fact is emitted.
+ * names the team, goes through onboarding (GitHub and repositories required: completed or abandoned, never skipped;
+ * Jira and Slack optional) with realistic drop-off, connecting the team's integrations, then invites members, who sign
+ * up and go through the same onboarding in turn; the members who finished it use the product (dashboard, analytics,
+ * leaderboard, exports, surveys), some teams subscribe and a few cancel. Deterministic for a given seed (ids included)
+ * except for {@code occurred_at}, which is the clock's time when the fact is emitted. The consumer's {@code
+ * SimulatedFunnelsTest} holds the result to the funnels and the cohort of {@code posthog/project.yaml}.
  *
  * <p>By default at most {@code teamCount} teams ever exist, so a long run ends with churned teams that only look at
  * the dashboard now and then. {@link #withTurnover} keeps {@code teamCount} teams that have not churned instead: a new
@@ -126,10 +131,16 @@ public final class FunnelSimulator {
 
     private final class Team {
         final String slug;
+        /** Every member who signed up, the admin first. */
         final List<String> users = new ArrayList<>();
+        /** The members who finished onboarding: those who use the product. */
+        final List<String> onboarded = new ArrayList<>();
+        /** Invitees still going through onboarding, with the steps they have left. */
+        final Map<String, Deque<OnboardingStep>> onboarding = new LinkedHashMap<>();
+
         final Deque<SpecificRecordBase> pending = new ArrayDeque<>();
         final Set<IntegrationProvider> connected = EnumSet.noneOf(IntegrationProvider.class);
-        final Deque<OnboardingStep> steps = new ArrayDeque<>(List.of(OnboardingStep.values()));
+        final Deque<OnboardingStep> steps = allSteps();
         Stage stage = Stage.SIGNUP;
         int invited;
         boolean subscribed;
@@ -153,10 +164,16 @@ public final class FunnelSimulator {
                     return new TeamProfileUpdated(id(), now(), slug, admin(), SOURCE, title(slug), 1);
                 }
                 case ONBOARDING -> {
-                    return onboardingStep();
+                    SpecificRecordBase fact = onboardingStep(admin(), steps);
+                    if (fact == null) {
+                        churn(); // the admin gave up: so did the team
+                    } else if (onboarded.contains(admin())) {
+                        stage = Stage.ACTIVE;
+                    }
+                    return fact;
                 }
                 case ACTIVE -> {
-                    return activity();
+                    return !onboarding.isEmpty() && random.nextBoolean() ? inviteeOnboardingStep() : activity();
                 }
                 default -> {
                     // churned teams come back rarely, to look at the dashboard
@@ -165,19 +182,36 @@ public final class FunnelSimulator {
             }
         }
 
-        private SpecificRecordBase onboardingStep() {
-            OnboardingStep step = steps.poll();
-            if (step == null) {
-                stage = Stage.ACTIVE;
-                pending.add(new DashboardViewed(id(), now(), slug, admin(), SOURCE));
-                return new OnboardingCompleted(id(), now(), slug, admin(), SOURCE);
+        /** The next step of the invitee who signed up first among those still onboarding; null when they give up. */
+        private SpecificRecordBase inviteeOnboardingStep() {
+            Iterator<Map.Entry<String, Deque<OnboardingStep>>> first =
+                    onboarding.entrySet().iterator();
+            Map.Entry<String, Deque<OnboardingStep>> invitee = first.next();
+            SpecificRecordBase fact = onboardingStep(invitee.getKey(), invitee.getValue());
+            if (fact == null || onboarded.contains(invitee.getKey())) {
+                first.remove(); // gave up, or done
             }
-            // completion, skip and drop-off chances per step: most connect GitHub, fewer Jira and Slack
+            return fact;
+        }
+
+        /**
+         * {@code user}'s next onboarding step out of {@code left}, or their completion once none is left (then they are
+         * onboarded and their first dashboard view follows); null when they give up instead.
+         */
+        private SpecificRecordBase onboardingStep(String user, Deque<OnboardingStep> left) {
+            OnboardingStep step = left.poll();
+            if (step == null) {
+                onboarded.add(user);
+                pending.add(new DashboardViewed(id(), now(), slug, user, SOURCE));
+                return new OnboardingCompleted(id(), now(), slug, user, SOURCE);
+            }
+            // completion and skip chances per step, the rest give up: GitHub and repositories are required (no
+            // skipping them), about 9 in 10 complete each; about half connect Jira and Slack, most others skip them
             int[] chances = switch (step) {
-                case GITHUB -> new int[] {85, 5};
-                case REPOS -> new int[] {88, 6};
-                case JIRA -> new int[] {48, 45};
-                case SLACK -> new int[] {55, 40};
+                case GITHUB -> new int[] {90, 0};
+                case REPOS -> new int[] {95, 0};
+                case JIRA -> new int[] {50, 47};
+                case SLACK -> new int[] {55, 43};
             };
             int roll = random.nextInt(100);
             if (roll < chances[0]) {
@@ -187,18 +221,17 @@ public final class FunnelSimulator {
                     case SLACK -> IntegrationProvider.SLACK;
                     case REPOS -> null;
                 };
-                if (provider != null) {
-                    connected.add(provider);
+                if (provider != null && connected.add(provider)) {
+                    // the team's first connection; members who come later link their accounts to it
                     pending.add(new IntegrationConnected(
-                            id(), now(), slug, admin(), SOURCE, provider, title(slug), 3 + random.nextInt(200)));
+                            id(), now(), slug, user, SOURCE, provider, title(slug), 3 + random.nextInt(200)));
                 }
                 return new OnboardingStepCompleted(
-                        id(), now(), slug, admin(), SOURCE, step, (long) 20 + random.nextInt(600));
+                        id(), now(), slug, user, SOURCE, step, (long) 20 + random.nextInt(600));
             }
             if (roll < chances[0] + chances[1]) {
-                return new OnboardingStepSkipped(id(), now(), slug, admin(), SOURCE, step);
+                return new OnboardingStepSkipped(id(), now(), slug, user, SOURCE, step);
             }
-            churn();
             return null;
         }
 
@@ -244,7 +277,9 @@ public final class FunnelSimulator {
             if (roll < 72 && invited < 12) {
                 invited++;
                 TeamRole role = random.nextInt(5) == 0 ? TeamRole.ADMIN : TeamRole.MEMBER;
-                pending.add(signup(slug)); // adds the invitee to users
+                UserSignedUp invitee = signup(slug); // adds the invitee to users
+                pending.add(invitee);
+                onboarding.put(invitee.getUserId(), allSteps());
                 pending.add(new TeamProfileUpdated(id(), now(), slug, null, SOURCE, title(slug), users.size()));
                 return new TeamMemberInvited(id(), now(), slug, admin(), SOURCE, role);
             }
@@ -308,6 +343,7 @@ public final class FunnelSimulator {
 
         private void churn() {
             stage = Stage.CHURNED;
+            onboarding.clear(); // the team is gone: invitees still onboarding do not finish
             churned++;
         }
 
@@ -315,9 +351,14 @@ public final class FunnelSimulator {
             return users.get(0);
         }
 
+        /** A member who finished onboarding; the admin when none did (a team that gave up, come back to look). */
         private String anyUser() {
-            return users.get(random.nextInt(users.size()));
+            return onboarded.isEmpty() ? admin() : onboarded.get(random.nextInt(onboarded.size()));
         }
+    }
+
+    private static Deque<OnboardingStep> allSteps() {
+        return new ArrayDeque<>(List.of(OnboardingStep.values()));
     }
 
     private String id() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracking.facts.OnboardingCompleted;
+import dev.tracking.facts.OnboardingStep;
+import dev.tracking.facts.OnboardingStepSkipped;
 import dev.tracking.facts.TeamProfileUpdated;
 import dev.tracking.facts.UserSignedUp;
 import dev.tracking.schemas.FactFamily;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -85,14 +88,35 @@ class FunnelSimulatorTest {
 
     @Test
     void someTeamsDropOffDuringOnboarding() {
-        long teamsSignedUp = count(UserSignedUp.class, signup -> signup.getTeamId() == null);
-        long teamsOnboarded = count(OnboardingCompleted.class, completed -> true);
+        Set<String> admins = signups(signup -> signup.getTeamId() == null);
+        long teamsOnboarded = count(OnboardingCompleted.class, completed -> admins.contains(completed.getUserId()));
 
-        assertThat(teamsSignedUp).as("admins signing up a new team").isEqualTo(TEAMS);
+        assertThat(admins).as("admins signing up a new team").hasSize(TEAMS);
         assertThat(teamsOnboarded)
                 .as("teams completing onboarding")
                 .isPositive()
-                .isLessThan(teamsSignedUp);
+                .isLessThan(admins.size());
+    }
+
+    @Test
+    void inviteesGoThroughOnboardingTooAndSomeGiveUp() {
+        Set<String> invitees = signups(signup -> signup.getTeamId() != null);
+        long inviteesOnboarded =
+                count(OnboardingCompleted.class, completed -> invitees.contains(completed.getUserId()));
+
+        assertThat(inviteesOnboarded)
+                .as("invitees completing onboarding")
+                .isPositive()
+                .isLessThan(invitees.size());
+    }
+
+    @Test
+    void nobodySkipsARequiredOnboardingStep() {
+        assertThat(TWENTY_THOUSAND_FACTS.stream()
+                        .filter(OnboardingStepSkipped.class::isInstance)
+                        .map(skipped -> ((OnboardingStepSkipped) skipped).getStep()))
+                .isNotEmpty()
+                .doesNotContain(OnboardingStep.GITHUB, OnboardingStep.REPOS);
     }
 
     @Test
@@ -164,6 +188,15 @@ class FunnelSimulatorTest {
                 .map(type::cast)
                 .filter(which)
                 .count();
+    }
+
+    private static Set<String> signups(Predicate<UserSignedUp> which) {
+        return TWENTY_THOUSAND_FACTS.stream()
+                .filter(UserSignedUp.class::isInstance)
+                .map(UserSignedUp.class::cast)
+                .filter(which)
+                .map(UserSignedUp::getUserId)
+                .collect(Collectors.toSet());
     }
 
     private static List<SpecificRecordBase> simulate(long seed, int teams, int facts) {
