@@ -137,6 +137,13 @@ class ComposeStackTest {
     }
 
     @Test
+    void theIntegrationTestsContainerBrokerIsComposesKafkaImage() {
+        assertThat(TestKafka.IMAGE)
+                .as("TRACKING_IT_KAFKA=container runs the image the stack runs")
+                .isEqualTo(services.path("kafka").path("image").asText());
+    }
+
+    @Test
     void volumesAreMountedWhereTheImagesWrite() throws IOException {
         assertThat(mounts("kafka")).containsEntry(environment("kafka").get("KAFKA_LOG_DIRS"), "kafka-data");
         assertThat(mounts("redis")).containsEntry("/data", "redis-data");

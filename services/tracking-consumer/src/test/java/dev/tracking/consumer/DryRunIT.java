@@ -14,13 +14,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -28,17 +31,32 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"tracking.posthog.api-key=", "spring.kafka.consumer.group-id=dry-run-it"})
-@EmbeddedKafka(partitions = 1)
+@Import(DryRunIT.BrokerOfTheContext.class)
+@DirtiesContext
 @Timeout(120)
 class DryRunIT {
     @TempDir
     static Path directory;
 
-    @Autowired
-    EmbeddedKafkaBroker broker;
+    static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = TestKafka.start(1);
+    }
+
+    /** Stops the broker when the application closes, after its consumers and producers. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class BrokerOfTheContext {
+        @Bean(destroyMethod = "destroy")
+        EmbeddedKafkaBroker testBroker() {
+            return broker;
+        }
+    }
 
     @DynamicPropertySource
     static void dryRunFile(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", () -> broker.getBrokersAsString());
         registry.add(
                 "tracking.posthog.dry-run-file",
                 () -> directory.resolve("batches.jsonl").toString());

@@ -55,6 +55,9 @@ class RebalanceDuringOutageIT {
 
     @AfterEach
     void stop() {
+        if (publisher == null) {
+            return; // skipped: TestKafka's broker could not run here
+        }
         publisher.close();
         instanceB.close();
         instanceA.close();

@@ -11,7 +11,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Starts and stops whole consumer applications by hand, for tests about restarts: each {@link #start} is a new
@@ -36,9 +35,7 @@ final class StandaloneConsumers implements AutoCloseable {
             topics.add(family.defaultTopic());
             topics.add(family.defaultTopic() + "-dlt");
         }
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3, topics.toArray(String[]::new));
-        broker.afterPropertiesSet();
-        return broker;
+        return TestKafka.start(3, topics.toArray(String[]::new));
     }
 
     /** A consumer application with fast test timings and these extra settings. */

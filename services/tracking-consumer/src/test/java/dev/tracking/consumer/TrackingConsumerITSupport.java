@@ -31,10 +31,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -62,7 +64,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "logging.level.org.apache.kafka=error",
             "logging.level.state.change.logger=error",
         })
-@EmbeddedKafka(partitions = 3)
+@Import(TrackingConsumerITSupport.BrokerOfTheContext.class)
 @DirtiesContext // each test class gets its own application, broker and PostHog; no state leaks between classes
 @Timeout(120)
 public abstract class TrackingConsumerITSupport {
@@ -70,8 +72,8 @@ public abstract class TrackingConsumerITSupport {
 
     protected static FakePostHog posthog;
 
-    @Autowired
-    protected EmbeddedKafkaBroker broker;
+    /** This class's broker (see {@link TestKafka}), stopped with its application. */
+    protected static EmbeddedKafkaBroker broker;
 
     @Autowired
     protected KafkaListenerEndpointRegistry listeners;
@@ -83,16 +85,29 @@ public abstract class TrackingConsumerITSupport {
 
     @BeforeAll
     static void startPostHog() {
+        broker = TestKafka.start(3); // first: skips the class, with the reason, when the chosen broker cannot run
         posthog = FakePostHog.start(API_KEY);
+    }
+
+    /** Stops the broker when the application closes, after its consumers and producers, not before. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class BrokerOfTheContext {
+        @Bean(destroyMethod = "destroy")
+        EmbeddedKafkaBroker testBroker() {
+            return broker;
+        }
     }
 
     @AfterAll
     static void stopPostHog() {
-        posthog.close();
+        if (posthog != null) { // null when the class was skipped before it started
+            posthog.close();
+        }
     }
 
     @DynamicPropertySource
     static void postHogProperties(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", () -> broker.getBrokersAsString());
         registry.add("tracking.posthog.host", () -> posthog.baseUri().toString());
         registry.add("tracking.posthog.api-key", () -> API_KEY);
         String group = "it-" + UUID.randomUUID(); // once: a supplier that made a new one per lookup named no group
