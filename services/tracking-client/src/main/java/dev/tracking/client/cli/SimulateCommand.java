@@ -1,6 +1,7 @@
 package dev.tracking.client.cli;
 
 import dev.tracking.client.FactPublisher;
+import dev.tracking.client.kafka.KafkaClientProperties;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
@@ -26,13 +27,21 @@ final class SimulateCommand {
     record Options(int teams, int ratePerSecond, Duration duration, long count, long seed, URI consumerStatus) {}
 
     private final CliEnvironment environment;
+    private final KafkaClientProperties kafka;
     private final PrintStream out;
     private final PrintStream err;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
 
+    /** With the Kafka client settings of the environment alone. */
     SimulateCommand(CliEnvironment environment, PrintStream out, PrintStream err) {
+        this(environment, environment.kafka(null), out, err);
+    }
+
+    /** @param kafka the client settings of the environment and {@code --kafka-config}, already checked */
+    SimulateCommand(CliEnvironment environment, KafkaClientProperties kafka, PrintStream out, PrintStream err) {
         this.environment = environment;
+        this.kafka = kafka;
         this.out = out;
         this.err = err;
     }
@@ -80,7 +89,7 @@ final class SimulateCommand {
                 options.consumerStatus() == null ? null : new ConsumerStatus(options.consumerStatus());
         FactPublisher built;
         try {
-            built = environment.publisher().build();
+            built = environment.publisher(kafka).build();
         } catch (KafkaException e) {
             err.println(PublishCommand.cannotBuild(environment, e));
             return 2;
@@ -98,7 +107,11 @@ final class SimulateCommand {
                             acknowledged.incrementAndGet();
                         } else if (failed.getAndIncrement() == 0) {
                             firstFailure.set(error);
-                            err.println("a fact was not published: " + error);
+                            err.println("a fact was not published: "
+                                    + KafkaClientProperties.authenticationFailure(error)
+                                            .map(refused -> kafka.authenticationRefused(
+                                                    environment.bootstrapServers(), refused))
+                                            .orElse(String.valueOf(error)));
                         }
                     });
                 }
