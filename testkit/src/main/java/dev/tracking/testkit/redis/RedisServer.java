@@ -142,10 +142,10 @@ public final class RedisServer implements AutoCloseable {
      * Starts a server with {@code cluster-enabled yes} on a free port, its cluster bus on another free port, and waits
      * until it answers; {@link RedisCluster} joins such nodes into a cluster.
      */
-    static RedisServer startClusterNode() {
+    static RedisServer startClusterNode(Security security) {
         Path executable = executable()
                 .orElseThrow(() -> new IllegalStateException("redis-server is not installed; " + INSTALL_HINT));
-        RedisServer server = new RedisServer(executable, true, Security.none());
+        RedisServer server = new RedisServer(executable, true, security);
         server.process.launchOnFreePorts(
                 START_ATTEMPTS, () -> server.launch(ChildProcess.freePort(), ChildProcess.freePort()));
         return server;
