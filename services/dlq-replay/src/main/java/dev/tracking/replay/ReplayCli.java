@@ -44,8 +44,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:done",
             "1:some records refused: replayed --max-replays times already (replay), or not placeable",
-            "2:bad usage: an unknown option, command, category, fact type or topic, or a bad value; or Kafka",
-            "  refused the client's authentication (KAFKA_SASL_JAAS_CONFIG, the trust store, --kafka-config)",
+            "2:bad usage: an unknown option, command, category, fact type or topic, or a bad value",
+            " :or Kafka refused the login (KAFKA_SASL_JAAS_CONFIG, the trust store, --kafka-config)",
             "3:Kafka unreachable within --timeout, or a dead-letter topic missing"
         },
         footerHeading = "%nEnvironment:%n",

@@ -41,8 +41,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:done",
             "1:Kafka did not take every fact; schemas-register: a schema is incompatible or the registry failed",
-            "2:bad arguments, bad input or bad Kafka settings, or Kafka refused the client's authentication:",
-            "  nothing published or registered"
+            "2:bad arguments, input or Kafka settings, or Kafka refused the login: nothing published or registered"
         },
         footerHeading = "%nEnvironment:%n",
         footer = {

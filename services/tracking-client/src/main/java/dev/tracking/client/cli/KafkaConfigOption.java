@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nKafka client settings from the environment (--kafka-config entries win):%n",
         footer = {
             "  KAFKA_SECURITY_PROTOCOL        PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL",
-            "  KAFKA_SASL_MECHANISM           PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, ... (Kafka's default: GSSAPI)",
+            "  KAFKA_SASL_MECHANISM           PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER (default GSSAPI)",
             "  KAFKA_SASL_JAAS_CONFIG         the login module and credentials; never printed",
             "  KAFKA_SSL_TRUSTSTORE_LOCATION  trust store with the brokers' CA (default: the JDK's trusted CAs),",
             "                                 with KAFKA_SSL_TRUSTSTORE_PASSWORD",
