@@ -80,8 +80,6 @@ public final class KafkaClientProperties {
 
     private static final Set<String> SECRETS = secretSettings();
 
-    private static final KafkaClientProperties NONE = new KafkaClientProperties(Map.of(), Map.of());
-
     /** Setting to value, in the order read. */
     private final Map<String, String> properties;
     /** Setting to where it came from: the variable, or {@code <key> in <file>}. */
@@ -90,11 +88,6 @@ public final class KafkaClientProperties {
     private KafkaClientProperties(Map<String, String> properties, Map<String, String> origins) {
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
         this.origins = Collections.unmodifiableMap(new LinkedHashMap<>(origins));
-    }
-
-    /** No settings: the client's own defaults (PLAINTEXT). */
-    public static KafkaClientProperties none() {
-        return NONE;
     }
 
     /**
@@ -162,6 +155,7 @@ public final class KafkaClientProperties {
         config.putAll(properties);
     }
 
+    /** Whether nothing is set: the client's own defaults (PLAINTEXT) apply. */
     public boolean isEmpty() {
         return properties.isEmpty();
     }
