@@ -81,10 +81,6 @@ public final class RedisServer implements AutoCloseable {
         public Security tls(TestCertificate certificate) {
             return new Security(password, user, userPassword, certificate);
         }
-
-        private boolean secured() {
-            return password != null || user != null || tls != null;
-        }
     }
 
     private RedisServer(Path executable, boolean clusterNode, Security security) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -100,17 +99,6 @@ public record TestCertificate(
             throw new UncheckedIOException("cannot write the test certificate into " + dir, e);
         }
         return new TestCertificate(keyStore, trustStore, certificate, privateKey, password);
-    }
-
-    /** The certificate as Java reads it. */
-    public Certificate certificate() {
-        try (InputStream in = Files.newInputStream(trustStore)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password.toCharArray());
-            return store.getCertificate("ca");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read " + trustStore, e);
-        }
     }
 
     private static Key privateKeyOf(Path keyStore, String password) {
