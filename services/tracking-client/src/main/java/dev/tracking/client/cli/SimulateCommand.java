@@ -6,11 +6,13 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * {@code simulate}: publishes the facts of {@link FunnelSimulator} at a steady rate until stopped (Ctrl-C), or for a
@@ -107,11 +109,14 @@ final class SimulateCommand {
                             acknowledged.incrementAndGet();
                         } else if (failed.getAndIncrement() == 0) {
                             firstFailure.set(error);
+                            Optional<AuthenticationException> refused =
+                                    KafkaClientProperties.authenticationFailure(error);
                             err.println("a fact was not published: "
-                                    + KafkaClientProperties.authenticationFailure(error)
-                                            .map(refused -> kafka.authenticationRefused(
-                                                    environment.bootstrapServers(), refused))
+                                    + refused.map(e -> kafka.authenticationRefused(environment.bootstrapServers(), e))
                                             .orElse(String.valueOf(error)));
+                            if (refused.isPresent()) {
+                                stop(); // no later fact will get in either
+                            }
                         }
                     });
                 }
@@ -130,6 +135,11 @@ final class SimulateCommand {
         out.printf(
                 "done: sent %d, acknowledged %d, failed %d in %.1f s%n",
                 sent, acknowledged.get(), failed.get(), (System.nanoTime() - started) / 1e9);
+        if (acknowledged.get() == 0
+                && KafkaClientProperties.authenticationFailure(firstFailure.get())
+                        .isPresent()) {
+            return 2; // a configuration error, like a bad argument: nothing was published
+        }
         return failed.get() == 0 ? 0 : 1;
     }
 }

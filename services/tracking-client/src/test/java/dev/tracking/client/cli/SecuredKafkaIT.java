@@ -144,6 +144,26 @@ class SecuredKafkaIT {
     }
 
     @Test
+    void simulateWithAWrongPasswordStopsAtOnceWithExit2() throws InterruptedException {
+        long started = System.nanoTime();
+
+        int exit = FactCli.run(
+                new String[] {"simulate", "--rate", "100"}, // no end: only the refusal stops it
+                saslPlaintext(WRONG_PASSWORD),
+                console.out(),
+                console.err());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("time to stop on the refusal")
+                .isLessThan(Duration.ofSeconds(40));
+        assertThat(console.printedErr())
+                .contains("did not authenticate this client", "Invalid username or password")
+                .doesNotContain(WRONG_PASSWORD, PASSWORD);
+        assertThat(console.printedOut()).contains("acknowledged 0");
+    }
+
+    @Test
     void aBrokerCertificateThatIsNotTrustedIsExit2NamingTheTrustStore() throws IOException, InterruptedException {
         Path file = Files.writeString(dir.resolve("facts.jsonl"), DASHBOARD_VIEW + "\n");
         Map<String, String> env = Map.of(
