@@ -1,9 +1,14 @@
 package dev.tracking.replay;
 
+import dev.tracking.client.cli.KafkaConfigOption;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Where Kafka is, how long to wait for it, and the audit topic; every command takes them. */
+/**
+ * Where Kafka is, how to authenticate to it ({@code --kafka-config} and the {@code KAFKA_SECURITY_*}, {@code
+ * KAFKA_SASL_*}, {@code KAFKA_SSL_*} variables), how long to wait for it, and the audit topic; every command takes them.
+ */
 final class ConnectionOptions {
     @Option(
             names = "--bootstrap-servers",
@@ -25,4 +30,7 @@ final class ConnectionOptions {
             description = "where replays are audited and remembered; default: TRACKING_REPLAY_AUDIT_TOPIC, else "
                     + AuditLog.DEFAULT_TOPIC)
     String auditTopic;
+
+    @Mixin
+    KafkaConfigOption kafkaConfig;
 }

@@ -1,5 +1,6 @@
 package dev.tracking.replay;
 
+import dev.tracking.client.kafka.KafkaClientProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,21 +24,26 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The tool's connection to Kafka: every call is bounded by {@code timeout}, and failures become {@link
- * ReplayException}s that name the broker (exit 3) or the unusable address (exit 2), never a hang.
+ * The tool's connection to Kafka: every client (admin, consumer, producer) gets the same settings, those of {@link
+ * KafkaClientProperties} (SASL, TLS) on top of the tool's own; every call is bounded by {@code timeout}, and failures
+ * become {@link ReplayException}s that name the broker (exit 3), the unusable address or the refused authentication
+ * (exit 2), never a hang.
  */
 final class KafkaAccess implements AutoCloseable {
     private final String bootstrapServers;
+    private final KafkaClientProperties settings;
     private final Duration timeout;
     private final Admin admin;
 
-    KafkaAccess(String bootstrapServers, Duration timeout) {
+    KafkaAccess(String bootstrapServers, KafkaClientProperties settings, Duration timeout) {
         this.bootstrapServers = bootstrapServers;
+        this.settings = settings;
         this.timeout = timeout;
         try {
             this.admin = Admin.create(common());
@@ -60,6 +66,7 @@ final class KafkaAccess implements AutoCloseable {
         config.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(millis, 2_000));
         config.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, millis);
         config.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        settings.applyTo(config);
         return config;
     }
 
@@ -70,11 +77,20 @@ final class KafkaAccess implements AutoCloseable {
             return ReplayException.unavailable("cannot reach Kafka at " + bootstrapServers
                     + " (KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers): no address of it resolves");
         }
+        if (!message.contains("bootstrap")) {
+            // a client setting Kafka refused at creation (the values were checked; a login module class, say)
+            return ReplayException.usage("cannot create a Kafka client for " + bootstrapServers + " with "
+                    + settings.describeSecurity() + ": " + message);
+        }
         return ReplayException.usage("KAFKA_BOOTSTRAP_SERVERS '" + bootstrapServers + "' is not usable: " + message
                 + "; expected host:port[,host:port...], such as 127.0.0.1:9092");
     }
 
     private ReplayException unreachable(Exception e) {
+        Optional<AuthenticationException> refused = KafkaClientProperties.authenticationFailure(e);
+        if (refused.isPresent()) {
+            return ReplayException.usage(settings.authenticationRefused(bootstrapServers, refused.get()));
+        }
         return ReplayException.unavailable("cannot reach Kafka at " + bootstrapServers + " within "
                 + Durations.human(timeout) + " (KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers; --timeout to wait"
                 + " longer): is the broker running? `make kafka-up` starts the local one"
@@ -120,6 +136,9 @@ final class KafkaAccess implements AutoCloseable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
                 return false;
+            }
+            if (KafkaClientProperties.authenticationFailure(e).isPresent()) {
+                throw unreachable(e);
             }
             throw ReplayException.unavailable("cannot create topic " + topic + " on " + bootstrapServers + ": "
                     + e.getCause().getMessage());
@@ -171,7 +190,7 @@ final class KafkaAccess implements AutoCloseable {
                             + " made no progress for " + Durations.human(timeout));
                 }
             }
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (org.apache.kafka.common.errors.TimeoutException | AuthenticationException e) {
             throw unreachable(e);
         }
         records.sort((a, b) -> a.topic().equals(b.topic())

@@ -1,6 +1,7 @@
 package dev.tracking.replay;
 
 import dev.tracking.client.cli.CliEnvironment;
+import dev.tracking.client.kafka.KafkaClientProperties;
 import dev.tracking.client.serde.ConfluentEncoding;
 import dev.tracking.client.serde.FactDecoder;
 import dev.tracking.client.serde.SingleObjectEncoding;
@@ -44,11 +45,14 @@ import picocli.CommandLine.Spec;
             "0:done",
             "1:some records refused: replayed --max-replays times already (replay), or not placeable",
             "2:bad usage: an unknown option, command, category, fact type or topic, or a bad value",
+            " :or Kafka refused the login (KAFKA_SASL_JAAS_CONFIG, the trust store, --kafka-config)",
             "3:Kafka unreachable within --timeout, or a dead-letter topic missing"
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  KAFKA_BOOTSTRAP_SERVERS      Kafka (default 127.0.0.1:9092); --bootstrap-servers overrides it",
+            "  KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*",
+            "                               SASL and TLS for Kafka: see summary --help (and --kafka-config FILE)",
             "  TRACKING_TOPICS_<FAMILY>     topic of a fact family (ONBOARDING, INTEGRATIONS, ENGAGEMENT,",
             "                               SUBSCRIPTIONS, PROFILES), default facts.<family>; its dead-letter",
             "                               topic is <topic>-dlt",
@@ -190,7 +194,16 @@ public final class ReplayCli implements java.util.concurrent.Callable<Integer> {
         String bootstrap = connection.bootstrapServers != null
                 ? connection.bootstrapServers
                 : new CliEnvironment(env).bootstrapServers();
-        return new KafkaAccess(bootstrap, connection.timeout == null ? Duration.ofSeconds(5) : connection.timeout);
+        KafkaClientProperties kafka;
+        try {
+            kafka = connection.kafkaConfig == null
+                    ? KafkaClientProperties.fromEnvironment(env)
+                    : connection.kafkaConfig.properties(env);
+        } catch (IllegalArgumentException e) {
+            throw ReplayException.usage(e.getMessage());
+        }
+        return new KafkaAccess(
+                bootstrap, kafka, connection.timeout == null ? Duration.ofSeconds(5) : connection.timeout);
     }
 
     String auditTopic(ConnectionOptions connection) {

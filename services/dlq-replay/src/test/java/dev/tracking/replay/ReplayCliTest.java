@@ -2,10 +2,15 @@ package dev.tracking.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracking.client.kafka.KafkaClientProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -83,6 +88,46 @@ class ReplayCliTest {
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ReplayCli.USAGE);
         assertThat(run.err()).contains(message);
+    }
+
+    @Test
+    void everyCommandTakesAKafkaConfigFileAndListsTheSecurityVariables() {
+        Run run = Run.of(NO_KAFKA, "summary", "--help");
+
+        assertThat(run.out())
+                .contains("--kafka-config=FILE", "--command-config")
+                .contains(KafkaClientProperties.ENVIRONMENT.keySet());
+    }
+
+    @Test
+    void aBadSecurityProtocolIsExit2NamingItAndTheValidOnes() {
+        Run run = Run.of(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "KAFKA_SECURITY_PROTOCOL", "SASL_TLS"), "summary");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ReplayCli.USAGE);
+        assertThat(run.err())
+                .contains("KAFKA_SECURITY_PROTOCOL 'SASL_TLS' is not valid: expected one of PLAINTEXT, SSL,"
+                        + " SASL_PLAINTEXT, SASL_SSL");
+    }
+
+    @Test
+    void aMissingKafkaConfigFileIsExit2NamingThePath(@TempDir Path dir) {
+        Path missing = dir.resolve("client.properties");
+
+        Run run = Run.of(NO_KAFKA, "history", "--kafka-config", missing.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ReplayCli.USAGE);
+        assertThat(run.err()).contains("Invalid value for option '--kafka-config': '" + missing + "' does not exist");
+    }
+
+    @Test
+    void aBadSettingInTheKafkaConfigFileIsExit2NamingTheFileAndKey(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("client.properties"), "sasl.mechanism=PLAIN\n");
+
+        Run run = Run.of(NO_KAFKA, "show", "--kafka-config", config.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ReplayCli.USAGE);
+        assertThat(run.err()).contains("sasl.mechanism in " + config + " is set but security.protocol is PLAINTEXT");
     }
 
     @Test

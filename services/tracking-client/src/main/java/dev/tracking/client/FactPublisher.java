@@ -254,6 +254,16 @@ public final class FactPublisher implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Several producer settings at once, each as {@link #producerProperty}: for a secured cluster, those of the
+         * environment and a client properties file,
+         * {@code producerProperties(KafkaClientProperties.of(System.getenv(), Path.of("client.properties")).asMap())}.
+         */
+        public Builder producerProperties(Map<String, ?> properties) {
+            properties.forEach(this::producerProperty);
+            return this;
+        }
+
         /** How facts are serialized; single-object encoding by default. */
         public Builder encoder(FactEncoder encoder) {
             this.encoder = Objects.requireNonNull(encoder);

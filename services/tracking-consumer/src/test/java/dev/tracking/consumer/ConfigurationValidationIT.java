@@ -66,6 +66,23 @@ class ConfigurationValidationIT {
     }
 
     @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "--KAFKA_SECURITY_PROTOCOL=SASL_TLS | KAFKA_SECURITY_PROTOCOL 'SASL_TLS' is not valid: expected one of"
+                        + " PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL",
+                "--KAFKA_SASL_MECHANISM=PLAIN | KAFKA_SASL_MECHANISM is set but security.protocol is PLAINTEXT"
+            })
+    void aBadKafkaSecurityVariableStopsStartUpNamingItAndWhatIsValid(String setting, String message) {
+        // the variables are read from the environment; a command-line argument of the same name stands in for it
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TrackingConsumerApplication.class)
+                        .web(WebApplicationType.NONE)
+                        .run(setting, "--spring.kafka.bootstrap-servers=127.0.0.1:1"))
+                .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest
     @MethodSource("badSettings")
     void aBadSettingStopsStartUpNamingTheKeyAndTheValue(
             String setting, String key, String value, CapturedOutput output) {

@@ -34,10 +34,21 @@ public final class RedisCluster implements AutoCloseable {
      *     (the message says which node reported what)
      */
     public static RedisCluster start() {
+        return start(RedisServer.Security.none());
+    }
+
+    /**
+     * Like {@link #start()}, every node with the same password or ACL user ({@link RedisServer.Security}; TLS is not
+     * offered for a cluster here). A client authenticates to every node with the credentials of its seed URLs.
+     */
+    public static RedisCluster start(RedisServer.Security security) {
+        if (security.tls() != null) {
+            throw new IllegalArgumentException("a test Redis Cluster speaks plain TCP only");
+        }
         List<RedisServer> nodes = new ArrayList<>(NODES);
         try {
             for (int i = 0; i < NODES; i++) {
-                nodes.add(RedisServer.startClusterNode());
+                nodes.add(RedisServer.startClusterNode(security));
             }
             form(nodes);
             return new RedisCluster(nodes);
@@ -52,13 +63,18 @@ public final class RedisCluster implements AutoCloseable {
      * calling test (reported as skipped, not failed).
      */
     public static RedisCluster startOrSkip() {
+        return startOrSkip(RedisServer.Security.none());
+    }
+
+    /** Like {@link #start(RedisServer.Security)}, skipping the test when {@code redis-server} is not installed. */
+    public static RedisCluster startOrSkip(RedisServer.Security security) {
         if (RedisServer.executable().isEmpty()) {
             String reason = "redis-server is not installed, skipping this test; install it with"
                     + " `apt-get install redis-server`";
             System.err.println(reason);
             return Assumptions.abort(reason);
         }
-        return start();
+        return start(security);
     }
 
     /** The three nodes, in the order of their slot ranges. */
@@ -69,6 +85,11 @@ public final class RedisCluster implements AutoCloseable {
     /** Every node's {@code redis://127.0.0.1:<port>}: the seeds a cluster client starts from. */
     public List<URI> uris() {
         return nodes.stream().map(RedisServer::uri).toList();
+    }
+
+    /** Every node's URL with a user (empty for the default user) and password. */
+    public List<URI> uris(String user, String password) {
+        return nodes.stream().map(node -> node.uri(user, password)).toList();
     }
 
     /** The same seeds as one comma-separated value, as a property takes them. */
@@ -140,7 +161,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private static String command(RedisServer node, String... args) throws IOException {
-        String reply = RedisServer.command(node.port(), COMMAND_TIMEOUT, args);
+        String reply = node.command(COMMAND_TIMEOUT, args);
         return reply == null ? "" : reply;
     }
 

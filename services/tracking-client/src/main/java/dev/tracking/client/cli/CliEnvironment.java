@@ -1,6 +1,7 @@
 package dev.tracking.client.cli;
 
 import dev.tracking.client.FactPublisher;
+import dev.tracking.client.kafka.KafkaClientProperties;
 import dev.tracking.client.registry.HttpSchemaRegistryClient;
 import dev.tracking.client.registry.SchemaRegistryClient;
 import dev.tracking.client.registry.SubjectNameStrategy;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * With {@code SCHEMA_REGISTRY_URL} facts are published in the Confluent framing, schemas registered with that registry
  * ({@code SCHEMA_REGISTRY_USER}/{@code SCHEMA_REGISTRY_PASSWORD} for basic auth, {@code SCHEMA_REGISTRY_TRUSTSTORE}/
  * {@code SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD} for a PKCS12 or JKS trust store, {@code
- * SCHEMA_REGISTRY_SUBJECT_STRATEGY} = {@code topic-record} (default), {@code record} or {@code topic}).
+ * SCHEMA_REGISTRY_SUBJECT_STRATEGY} = {@code topic-record} (default), {@code record} or {@code topic}). Kafka's
+ * security settings come from {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_*} and {@code KAFKA_SSL_*} (see {@link
+ * KafkaClientProperties}), and a command's {@code --kafka-config} file.
  */
 public record CliEnvironment(Map<String, String> env) {
     public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
@@ -28,14 +31,25 @@ public record CliEnvironment(Map<String, String> env) {
         return value == null || value.isBlank() ? DEFAULT_BOOTSTRAP : value.trim();
     }
 
-    FactPublisher.Builder publisher() {
+    /**
+     * The Kafka client settings of the environment with those of {@code configFile} (or null) on top.
+     *
+     * @throws IllegalArgumentException naming the variable, or the file and key, that is not valid
+     */
+    public KafkaClientProperties kafka(Path configFile) {
+        return KafkaClientProperties.of(env, configFile);
+    }
+
+    /** A publisher to {@link #bootstrapServers()} with the command line's timeouts and {@code kafka}'s settings. */
+    FactPublisher.Builder publisher(KafkaClientProperties kafka) {
         FactPublisher.Builder builder = FactPublisher.builder()
                 .bootstrapServers(bootstrapServers())
                 .producerProperty("client.id", "fact-cli")
                 // Kafka refuses delivery.timeout.ms < linger.ms + request.timeout.ms, so both are set together
                 .producerProperty("request.timeout.ms", "20000")
                 .producerProperty("delivery.timeout.ms", "30000")
-                .producerProperty("max.block.ms", "30000");
+                .producerProperty("max.block.ms", "30000")
+                .producerProperties(kafka.asMap());
         topics().forEach(builder::topic);
         schemaRegistry().ifPresent(registry -> builder.schemaRegistry(registry, subjectStrategy()));
         return builder;

@@ -1,5 +1,6 @@
 package dev.tracking.client.cli;
 
+import dev.tracking.client.kafka.KafkaClientProperties;
 import dev.tracking.client.registry.CompatibilityLevel;
 import dev.tracking.client.registry.SchemaRegistration;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Spec;
 /**
  * The fact command line: {@code publish <file>}, {@code simulate [options]} and {@code schemas-register [--dry-run]},
  * each with {@code --help}. Exit codes: 0 done, 1 Kafka did not take every fact (or, for {@code schemas-register}, a
- * schema is incompatible or the registry failed), 2 bad arguments or bad input (nothing published).
+ * schema is incompatible or the registry failed), 2 bad arguments, bad input or bad Kafka client settings, or Kafka
+ * refused the client's authentication (nothing published). The commands that talk to Kafka take {@code --kafka-config}
+ * ({@link KafkaConfigOption}).
  */
 @Command(
         name = "fact-cli",
@@ -37,11 +41,13 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:done",
             "1:Kafka did not take every fact; schemas-register: a schema is incompatible or the registry failed",
-            "2:bad arguments or bad input: nothing published or registered"
+            "2:bad arguments, input or Kafka settings, or Kafka refused the login: nothing published or registered"
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  KAFKA_BOOTSTRAP_SERVERS       Kafka to publish to (default 127.0.0.1:9092)",
+            "  KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*",
+            "                                SASL and TLS for Kafka: see publish --help (and its --kafka-config FILE)",
             "  TRACKING_TOPICS_<FAMILY>      topic of a fact family (ONBOARDING, INTEGRATIONS, ENGAGEMENT,",
             "                                SUBSCRIPTIONS, PROFILES), default facts.<family>",
             "  SCHEMA_REGISTRY_URL           schema registry (Confluent REST API); when set, facts are published in the",
@@ -121,6 +127,16 @@ public final class FactCli implements Callable<Integer> {
         }
     }
 
+    /** The Kafka client settings of the environment and {@code --kafka-config}; null, reported, when not valid. */
+    private KafkaClientProperties kafkaSettings(KafkaConfigOption option) {
+        try {
+            return option.properties(environment.env());
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return null;
+        }
+    }
+
     @Command(
             name = "publish",
             mixinStandardHelpOptions = true,
@@ -139,12 +155,16 @@ public final class FactCli implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FACTS_JSONL", description = "the fact file")
         Path file;
 
+        @Mixin
+        KafkaConfigOption kafkaConfig;
+
         @Override
         public Integer call() {
-            if (!root.environmentIsValid()) {
+            KafkaClientProperties kafka = root.kafkaSettings(kafkaConfig);
+            if (kafka == null || !root.environmentIsValid()) {
                 return USAGE;
             }
-            return new PublishCommand(root.environment, root.out, root.err).run(file);
+            return new PublishCommand(root.environment, kafka, root.out, root.err).run(file);
         }
     }
 
@@ -206,12 +226,16 @@ public final class FactCli implements Callable<Integer> {
                     teams, rate, duration, count, seed == null ? System.nanoTime() : seed, consumerStatus);
         }
 
+        @Mixin
+        KafkaConfigOption kafkaConfig;
+
         @Override
         public Integer call() throws InterruptedException {
-            if (!root.environmentIsValid()) {
+            KafkaClientProperties kafka = root.kafkaSettings(kafkaConfig);
+            if (kafka == null || !root.environmentIsValid()) {
                 return USAGE;
             }
-            SimulateCommand command = new SimulateCommand(root.environment, root.out, root.err);
+            SimulateCommand command = new SimulateCommand(root.environment, kafka, root.out, root.err);
             // Ctrl-C: stop, and hold the JVM until the facts already sent are acknowledged and the summary printed.
             // The hook waits for the command, not for this thread: this thread goes on to System.exit, which blocks
             // while hooks run.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracking.client.FactPublisher;
+import dev.tracking.client.kafka.KafkaClientProperties;
 import dev.tracking.schemas.FactValidator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * {@code publish <file>}: publishes a file of facts, one JSON object a line (see {@link FactJson}). Every line is
@@ -30,11 +32,14 @@ final class PublishCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CliEnvironment environment;
+    private final KafkaClientProperties kafka;
     private final PrintStream out;
     private final PrintStream err;
 
-    PublishCommand(CliEnvironment environment, PrintStream out, PrintStream err) {
+    /** @param kafka the client settings of the environment and {@code --kafka-config}, already checked */
+    PublishCommand(CliEnvironment environment, KafkaClientProperties kafka, PrintStream out, PrintStream err) {
         this.environment = environment;
+        this.kafka = kafka;
         this.out = out;
         this.err = err;
     }
@@ -95,9 +100,10 @@ final class PublishCommand {
     private int publish(List<SpecificRecordBase> facts) {
         Map<String, Integer> perTopic = new TreeMap<>();
         int failed = 0;
+        AuthenticationException refused = null;
         FactPublisher built;
         try {
-            built = environment.publisher().build();
+            built = environment.publisher(kafka).build();
         } catch (KafkaException e) {
             err.println("nothing published: " + cannotBuild(environment, e));
             return 2;
@@ -112,12 +118,26 @@ final class PublishCommand {
                     perTopic.merge(sends.get(i).join().topic(), 1, Integer::sum);
                 } catch (CompletionException e) {
                     failed++;
-                    err.println("fact " + (i + 1) + " ("
-                            + facts.get(i).getSchema().getName() + ") not published: " + e.getCause());
+                    AuthenticationException authentication =
+                            KafkaClientProperties.authenticationFailure(e).orElse(null);
+                    if (authentication == null) {
+                        err.println("fact " + (i + 1) + " ("
+                                + facts.get(i).getSchema().getName() + ") not published: " + e.getCause());
+                    } else if (refused == null) {
+                        refused = authentication;
+                    }
                 }
             }
         }
         int published = perTopic.values().stream().mapToInt(Integer::intValue).sum();
+        if (refused != null && published == 0) {
+            // no fact can have landed: a configuration error, like a bad argument
+            err.println("nothing published: " + kafka.authenticationRefused(environment.bootstrapServers(), refused));
+            return 2;
+        }
+        if (refused != null) {
+            err.println(kafka.authenticationRefused(environment.bootstrapServers(), refused));
+        }
         out.println("published " + published + " fact(s) to " + environment.bootstrapServers());
         perTopic.forEach((topic, count) -> out.printf("  %-24s %d%n", topic, count));
         if (failed > 0) {

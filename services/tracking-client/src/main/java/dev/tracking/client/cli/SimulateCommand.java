@@ -1,15 +1,18 @@
 package dev.tracking.client.cli;
 
 import dev.tracking.client.FactPublisher;
+import dev.tracking.client.kafka.KafkaClientProperties;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * {@code simulate}: publishes the facts of {@link FunnelSimulator} at a steady rate until stopped (Ctrl-C), or for a
@@ -26,13 +29,21 @@ final class SimulateCommand {
     record Options(int teams, int ratePerSecond, Duration duration, long count, long seed, URI consumerStatus) {}
 
     private final CliEnvironment environment;
+    private final KafkaClientProperties kafka;
     private final PrintStream out;
     private final PrintStream err;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
 
+    /** With the Kafka client settings of the environment alone. */
     SimulateCommand(CliEnvironment environment, PrintStream out, PrintStream err) {
+        this(environment, environment.kafka(null), out, err);
+    }
+
+    /** @param kafka the client settings of the environment and {@code --kafka-config}, already checked */
+    SimulateCommand(CliEnvironment environment, KafkaClientProperties kafka, PrintStream out, PrintStream err) {
         this.environment = environment;
+        this.kafka = kafka;
         this.out = out;
         this.err = err;
     }
@@ -80,7 +91,7 @@ final class SimulateCommand {
                 options.consumerStatus() == null ? null : new ConsumerStatus(options.consumerStatus());
         FactPublisher built;
         try {
-            built = environment.publisher().build();
+            built = environment.publisher(kafka).build();
         } catch (KafkaException e) {
             err.println(PublishCommand.cannotBuild(environment, e));
             return 2;
@@ -98,7 +109,14 @@ final class SimulateCommand {
                             acknowledged.incrementAndGet();
                         } else if (failed.getAndIncrement() == 0) {
                             firstFailure.set(error);
-                            err.println("a fact was not published: " + error);
+                            Optional<AuthenticationException> refused =
+                                    KafkaClientProperties.authenticationFailure(error);
+                            err.println("a fact was not published: "
+                                    + refused.map(e -> kafka.authenticationRefused(environment.bootstrapServers(), e))
+                                            .orElse(String.valueOf(error)));
+                            if (refused.isPresent()) {
+                                stop(); // no later fact will get in either
+                            }
                         }
                     });
                 }
@@ -117,6 +135,11 @@ final class SimulateCommand {
         out.printf(
                 "done: sent %d, acknowledged %d, failed %d in %.1f s%n",
                 sent, acknowledged.get(), failed.get(), (System.nanoTime() - started) / 1e9);
+        if (acknowledged.get() == 0
+                && KafkaClientProperties.authenticationFailure(firstFailure.get())
+                        .isPresent()) {
+            return 2; // a configuration error, like a bad argument: nothing was published
+        }
         return failed.get() == 0 ? 0 : 1;
     }
 }

@@ -144,6 +144,66 @@ class FactCliTest {
         assertThat(console.printedErr()).contains("KAFKA_BOOTSTRAP_SERVERS=kafka-without-port");
     }
 
+    @ParameterizedTest(name = "{0} --help")
+    @CsvSource({"publish", "simulate"})
+    void everyKafkaCommandTakesAKafkaConfigFileAndListsTheSecurityVariables(String command)
+            throws InterruptedException {
+        assertThat(run(command, "--help")).isEqualTo(0);
+        assertThat(console.printedOut())
+                .contains("--kafka-config=FILE", "--command-config")
+                .contains(
+                        "KAFKA_SECURITY_PROTOCOL",
+                        "KAFKA_SASL_MECHANISM",
+                        "KAFKA_SASL_JAAS_CONFIG",
+                        "KAFKA_SSL_TRUSTSTORE_LOCATION",
+                        "KAFKA_SSL_TRUSTSTORE_PASSWORD",
+                        "KAFKA_SSL_KEYSTORE_LOCATION",
+                        "KAFKA_SSL_KEYSTORE_PASSWORD",
+                        "KAFKA_SSL_KEY_PASSWORD");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"publish", "simulate"})
+    void aBadSecurityProtocolExits2NamingItAndTheValidOnes(String command, @TempDir Path dir) throws Exception {
+        Path file = Files.write(
+                dir.resolve("facts.jsonl"),
+                List.of("{\"type\": \"DashboardViewed\", \"team_id\": \"acme\", \"user_id\": \"user-alice\"}"));
+        String[] args = command.equals("publish")
+                ? new String[] {"publish", file.toString()}
+                : new String[] {"simulate", "--count", "1"};
+
+        int exit = FactCli.run(
+                args,
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "KAFKA_SECURITY_PROTOCOL", "SASL_TLS"),
+                console.out(),
+                console.err());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(console.printedErr())
+                .contains("KAFKA_SECURITY_PROTOCOL 'SASL_TLS' is not valid: expected one of PLAINTEXT, SSL,"
+                        + " SASL_PLAINTEXT, SASL_SSL");
+        assertThat(console.printedOut()).doesNotContain("published");
+    }
+
+    @Test
+    void aMissingKafkaConfigFileExits2NamingThePath(@TempDir Path dir) throws InterruptedException {
+        Path missing = dir.resolve("client.properties");
+
+        assertThat(run("simulate", "--count", "1", "--kafka-config", missing.toString()))
+                .isEqualTo(2);
+        assertThat(console.printedErr())
+                .contains("Invalid value for option '--kafka-config': '" + missing + "' does not exist");
+    }
+
+    @Test
+    void aBadSettingInTheKafkaConfigFileExits2NamingTheFileAndKey(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("client.properties"), "security.protocol=SASL_TLS\n");
+
+        assertThat(run("simulate", "--count", "1", "--kafka-config", config.toString()))
+                .isEqualTo(2);
+        assertThat(console.printedErr()).contains("security.protocol in " + config + " 'SASL_TLS' is not valid");
+    }
+
     @ParameterizedTest(name = "{0} is {1}")
     @CsvSource({"30s, PT30S", "5m, PT5M", "2h, PT2H", "PT90S, PT1M30S", "pt2m, PT2M", "P1D, PT24H", "1s, PT1S"})
     void durationTakesSecondsMinutesHoursOrIso8601(String given, Duration expected) {

@@ -11,6 +11,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -20,8 +21,17 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,6 +54,8 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +113,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisDedupStore implements DedupStore {
     private static final Logger log = LoggerFactory.getLogger(RedisDedupStore.class);
     private static final String URL_PROPERTY = "tracking.dedup.redis.url";
+    private static final String TLS_PROPERTY = "tracking.dedup.redis.tls";
     /** How long this instance trusts an hour's number of buckets before reading it again. */
     private static final long HOUR_CACHE_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** How much longer than its buckets an hour's meta hash is kept. */
@@ -161,6 +174,7 @@ public final class RedisDedupStore implements DedupStore {
      */
     public static RedisDedupStore connect(DedupProperties.Redis settings, Duration window) {
         List<RedisURI> uris = validate(settings, window);
+        SslOptions ssl = sslOptions(settings, uris);
         String address = describe(settings);
         ClientResources resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -177,6 +191,7 @@ public final class RedisDedupStore implements DedupStore {
         if (settings.mode() == Mode.CLUSTER) {
             RedisClusterClient client = RedisClusterClient.create(resources, uris);
             client.setOptions(ClusterClientOptions.builder()
+                    .sslOptions(ssl)
                     .autoReconnect(true)
                     .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
@@ -200,6 +215,7 @@ public final class RedisDedupStore implements DedupStore {
         } else {
             RedisClient client = RedisClient.create(resources);
             client.setOptions(ClientOptions.builder()
+                    .sslOptions(ssl)
                     .autoReconnect(true)
                     .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
@@ -762,7 +778,14 @@ public final class RedisDedupStore implements DedupStore {
             if (refusedByServer(cause)) {
                 close();
                 throw new IllegalStateException(
-                        "Redis at " + URL_PROPERTY + "=" + address + " refused the connection: " + rootMessage(cause),
+                        "Redis at " + URL_PROPERTY + "=" + address + " refused the connection: " + rootMessage(cause)
+                                + "; check "
+                                + (tlsFailure(cause)
+                                        ? TLS_PROPERTY + ".truststore (the CA of Redis' certificate) and the host name"
+                                                + " in the URL"
+                                        : "the user and password in " + URL_PROPERTY
+                                                + " (redis://user:password@host:port, or redis://:password@host:port"
+                                                + " for the default user)"),
                         cause);
             }
             log.warn(
@@ -835,6 +858,65 @@ public final class RedisDedupStore implements DedupStore {
         return uris;
     }
 
+    /**
+     * The TLS settings of {@code rediss://} connections: the JDK's trusted CAs, or those of {@code
+     * tracking.dedup.redis.tls.truststore}.
+     */
+    private static SslOptions sslOptions(DedupProperties.Redis settings, List<RedisURI> uris) {
+        DedupProperties.Tls tls = settings.tls();
+        if (tls.truststore() == null) {
+            return SslOptions.create();
+        }
+        if (uris.stream().noneMatch(RedisURI::isSsl)) {
+            throw new IllegalArgumentException(TLS_PROPERTY + ".truststore is set but " + URL_PROPERTY + "="
+                    + describe(settings) + " does not use TLS: expected rediss://host:port");
+        }
+        return SslOptions.builder()
+                .jdkSslProvider()
+                .trustManager(trustManagers(tls))
+                .build();
+    }
+
+    private static TrustManagerFactory trustManagers(DedupProperties.Tls tls) {
+        Path path = tls.truststore();
+        String shown = TLS_PROPERTY + ".truststore=" + path;
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException(
+                    shown + " is not a readable file: expected a PKCS12, JKS or PEM trust store with Redis' CA");
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            KeyStore store;
+            if (tls.truststoreType() == DedupProperties.TrustStoreType.PEM) {
+                store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                int i = 0;
+                for (Certificate certificate :
+                        CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("ca-" + i++, certificate);
+                }
+                if (i == 0) {
+                    throw new IllegalArgumentException(
+                            shown + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+                }
+            } else {
+                store = KeyStore.getInstance(tls.truststoreType().name());
+                store.load(in, tls.truststorePassword().toCharArray());
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            return trust;
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new IllegalArgumentException(TLS_PROPERTY + ".truststore-password does not open " + path);
+            }
+            throw new IllegalArgumentException(shown + " is not a " + tls.truststoreType() + " trust store ("
+                    + e.getMessage() + "): set " + TLS_PROPERTY + ".truststore-type to pkcs12, jks or pem");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(shown + " cannot be used as a " + tls.truststoreType() + " trust store: "
+                    + e.getMessage() + "; " + TLS_PROPERTY + ".truststore-type is pkcs12, jks or pem");
+        }
+    }
+
     /** The address(es) without passwords; a cluster's seeds followed by {@code (cluster)}. */
     private static String describe(DedupProperties.Redis settings) {
         String urls = describeUrls(settings.url());
@@ -859,9 +941,15 @@ public final class RedisDedupStore implements DedupStore {
         return cause;
     }
 
-    /** Whether Redis answered the handshake with an error that waiting will not fix. */
+    /**
+     * Whether Redis answered the handshake with an error that waiting will not fix, or its TLS certificate is not
+     * trusted.
+     */
     private static boolean refusedByServer(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLHandshakeException) {
+                return true;
+            }
             if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null) {
                 String message = cause.getMessage().toUpperCase(Locale.ROOT);
                 if (message.startsWith("WRONGPASS")
@@ -871,6 +959,15 @@ public final class RedisDedupStore implements DedupStore {
                         || message.contains("DB INDEX")) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLHandshakeException) {
+                return true;
             }
         }
         return false;

@@ -80,7 +80,8 @@ class RedisDedupStoreClusterIT extends DedupStoreContract {
     }
 
     private static DedupProperties.Redis settings() {
-        return new DedupProperties.Redis(cluster.uris(), Mode.CLUSTER, TIMEOUT, "tracking:", 16, Duration.ofDays(400));
+        return new DedupProperties.Redis(
+                cluster.uris(), Mode.CLUSTER, TIMEOUT, "tracking:", 16, Duration.ofDays(400), DedupProperties.Tls.NONE);
     }
 
     @Test

@@ -162,7 +162,13 @@ class RedisDedupStoreFullIT {
     private DedupStore connect(Duration window) {
         return RedisDedupStore.connect(
                 new DedupProperties.Redis(
-                        List.of(redis.uri()), Mode.STANDALONE, TIMEOUT, "tracking:", 16, Duration.ofDays(400)),
+                        List.of(redis.uri()),
+                        Mode.STANDALONE,
+                        TIMEOUT,
+                        "tracking:",
+                        16,
+                        Duration.ofDays(400),
+                        DedupProperties.Tls.NONE),
                 window);
     }
 

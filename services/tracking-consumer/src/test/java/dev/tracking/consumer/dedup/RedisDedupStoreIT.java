@@ -100,7 +100,13 @@ class RedisDedupStoreIT extends DedupStoreContract {
 
     private static DedupProperties.Redis settings(URI url, String keyPrefix) {
         return new DedupProperties.Redis(
-                List.of(url), DedupProperties.Mode.STANDALONE, TIMEOUT, keyPrefix, 16, Duration.ofDays(400));
+                List.of(url),
+                DedupProperties.Mode.STANDALONE,
+                TIMEOUT,
+                keyPrefix,
+                16,
+                Duration.ofDays(400),
+                DedupProperties.Tls.NONE);
     }
 
     @Test

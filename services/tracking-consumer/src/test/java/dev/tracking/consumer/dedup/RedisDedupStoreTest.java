@@ -48,7 +48,8 @@ class RedisDedupStoreTest {
                 Duration.ZERO,
                 "tracking:",
                 16,
-                Duration.ofDays(400));
+                Duration.ofDays(400),
+                DedupProperties.Tls.NONE);
 
         assertThatThrownBy(() -> RedisDedupStore.connect(settings, Duration.ofDays(7)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -63,7 +64,8 @@ class RedisDedupStoreTest {
                 Duration.ofSeconds(2),
                 "tracking:",
                 16,
-                Duration.ofDays(400));
+                Duration.ofDays(400),
+                DedupProperties.Tls.NONE);
 
         assertThatThrownBy(() -> RedisDedupStore.connect(settings, Duration.ofDays(7)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -85,7 +87,8 @@ class RedisDedupStoreTest {
                 Duration.ofSeconds(2),
                 "tracking:",
                 16,
-                Duration.ofDays(400));
+                Duration.ofDays(400),
+                DedupProperties.Tls.NONE);
 
         assertThatThrownBy(() -> RedisDedupStore.connect(settings, Duration.ofDays(7)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -102,7 +105,8 @@ class RedisDedupStoreTest {
                 Duration.ofSeconds(2),
                 "tracking:{prod}:",
                 16,
-                Duration.ofDays(400));
+                Duration.ofDays(400),
+                DedupProperties.Tls.NONE);
 
         assertThatThrownBy(() -> RedisDedupStore.connect(settings, Duration.ofDays(7)))
                 .isInstanceOf(IllegalArgumentException.class)

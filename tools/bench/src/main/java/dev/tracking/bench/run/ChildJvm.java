@@ -1,5 +1,6 @@
 package dev.tracking.bench.run;
 
+import dev.tracking.client.kafka.KafkaClientProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,15 +43,18 @@ public final class ChildJvm implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        // the consumer reads these from the environment too; the benchmark passes everything on the command line
-        for (String variable : List.of(
+        // the consumer reads these from the environment too; the benchmark passes everything on the command line, and
+        // its broker is the local PLAINTEXT one: an operator's SASL or TLS settings must not reach the relays
+        List<String> inherited = new ArrayList<>(KafkaClientProperties.ENVIRONMENT.keySet());
+        inherited.addAll(List.of(
                 "KAFKA_BOOTSTRAP_SERVERS",
                 "TRACKING_CONSUMER_GROUP",
                 "POSTHOG_HOST",
                 "POSTHOG_API_KEY",
                 "POSTHOG_BATCH_SIZE",
                 "SERVER_PORT",
-                "JAVA_TOOL_OPTIONS")) {
+                "JAVA_TOOL_OPTIONS"));
+        for (String variable : inherited) {
             builder.environment().remove(variable);
         }
         Process process = builder.start();
