@@ -2,7 +2,9 @@ package dev.tracking.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -143,6 +145,13 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "256m",
             description = "the consumer's -Xmx (default: ${DEFAULT-VALUE})")
     String consumerHeap;
+
+    @Option(
+            names = "--consumer-jvm-option",
+            paramLabel = "<option>",
+            description = "an extra JVM option of the consumer, repeatable; e.g."
+                    + " --consumer-jvm-option=-XX:StartFlightRecording=filename=var/bench/consumer.jfr to profile it")
+    List<String> consumerJvmOptions = new ArrayList<>();
 
     @Option(
             names = "--sdk-heap",

@@ -146,7 +146,11 @@ final class BenchRun {
                     runId, sink, probe, broker.pid(), data, loaded.expected().size(), logs);
             Scenarios scenarios = new Scenarios(context, settings(broker.bootstrapServers()));
             RelayLauncher tracking = new TrackingConsumerLauncher(
-                    consumerJar, options.consumerHeap, broker.bootstrapServers(), options.partitions);
+                    consumerJar,
+                    options.consumerHeap,
+                    options.consumerJvmOptions,
+                    broker.bootstrapServers(),
+                    options.partitions);
             RelayLauncher sdk = new SdkRelayLauncher(options.sdkHeap, broker.bootstrapServers(), null);
             RelayLauncher sdkTuned = new SdkRelayLauncher(options.sdkHeap, broker.bootstrapServers(), 1000);
             runScenarios(report, scenarios, tracking, sdk, sdkTuned);
@@ -237,6 +241,7 @@ final class BenchRun {
         parameters.put("outage_s", options.outage.toMillis() / 1000.0);
         parameters.put("slow_response_s", options.slowResponse.toMillis() / 1000.0);
         parameters.put("consumer_heap", options.consumerHeap);
+        parameters.put("consumer_jvm_options", options.consumerJvmOptions);
         parameters.put("sdk_heap", options.sdkHeap);
         parameters.put("sdk", "com.posthog:posthog-server 2.3.3");
         parameters.put("parts", parts.stream().map(Enum::name).toList());

@@ -113,8 +113,8 @@ public final class SingleObjectEncoding {
             }
             long fingerprint = fingerprint(value);
             SpecificDatumReader<SpecificRecord> reader = readers.get(fingerprint);
-            String reference = WriterSchemaReference.fingerprint(fingerprint);
             if (reader == null) {
+                String reference = WriterSchemaReference.fingerprint(fingerprint);
                 throw new UnknownWriterSchemaException(
                         "unknown writer schema " + reference
                                 + " (not a released version of any fact schema in this schemas jar; a newer one?)",
@@ -127,13 +127,16 @@ public final class SingleObjectEncoding {
                 SpecificRecord fact = reader.read(null, new BoundedDecoder(decoder));
                 if (!decoder.isEnd()) {
                     throw new UndecodableFactException(
-                            "trailing bytes after the " + fact.getSchema().getName() + " body", reference, null);
+                            "trailing bytes after the " + fact.getSchema().getName() + " body",
+                            WriterSchemaReference.fingerprint(fingerprint),
+                            null);
                 }
                 return fact;
             } catch (IOException | RuntimeException e) {
                 if (e instanceof UndecodableFactException u) {
                     throw u;
                 }
+                String reference = WriterSchemaReference.fingerprint(fingerprint); // only on failure: not per record
                 throw new UndecodableFactException(
                         "corrupt Avro body for writer schema " + reference + ": " + e, reference, e);
             }

@@ -1,11 +1,15 @@
 package dev.tracking.client.serde;
 
+import java.util.HexFormat;
+
 /**
  * How a value names its writer schema, as decoders report it ({@link UndecodableFactException#writerSchema()}) and
  * dead-letter headers carry it: {@code registry-id:<n>} in the Confluent framing, {@code fingerprint:<16 hex digits>}
  * in Avro single-object encoding.
  */
 public final class WriterSchemaReference {
+    private static final HexFormat HEX = HexFormat.of();
+
     private WriterSchemaReference() {}
 
     /** The reference in a value's header, or null when the value is in neither framing. */
@@ -26,6 +30,6 @@ public final class WriterSchemaReference {
 
     /** {@code fingerprint:<16 lower-case hex digits>}. */
     public static String fingerprint(long fingerprint) {
-        return String.format("fingerprint:%016x", fingerprint);
+        return "fingerprint:" + HEX.toHexDigits(fingerprint); // not String.format: it is on every decode's path
     }
 }

@@ -430,8 +430,9 @@ public final class FactPipeline {
         Tally tally = new Tally();
         Map<TopicPartition, Long> committable = new LinkedHashMap<>();
         Map<TopicPartition, Retry> retries = new LinkedHashMap<>();
-        Set<PostHogEvent> notAccepted = Collections.newSetFromMap(new IdentityHashMap<>());
-        notAccepted.addAll(sendable.filtered().events());
+        List<PostHogEvent> sentEvents = sendable.filtered().events();
+        Set<PostHogEvent> notAccepted = Collections.newSetFromMap(new IdentityHashMap<>(sentEvents.size()));
+        notAccepted.addAll(sentEvents);
         List<FactKey> delivered = new ArrayList<>();
         long eventsHistorical = 0;
         for (Partition partition : partitions) {
@@ -450,8 +451,13 @@ public final class FactPipeline {
                     stop = misconfigured;
                 }
             }
-            Set<PostHogEvent> resolved = Collections.newSetFromMap(new IdentityHashMap<>());
-            resolved.addAll(sent.subList(0, outcome == null ? 0 : outcome.resolved()));
+            int resolvedCount = outcome == null ? 0 : outcome.resolved();
+            boolean allResolved = resolvedCount == sent.size(); // the usual case: no set to build or look into
+            Set<PostHogEvent> resolved =
+                    allResolved ? Set.of() : Collections.newSetFromMap(new IdentityHashMap<>(resolvedCount));
+            if (!allResolved) {
+                resolved.addAll(sent.subList(0, resolvedCount));
+            }
             Map<String, List<PostHogEvent>> sentByFact = sent.stream()
                     .collect(Collectors.groupingBy(PostHogEvent::factId, HashMap::new, Collectors.toList()));
             Instant acknowledgedAt =
@@ -467,14 +473,16 @@ public final class FactPipeline {
                 List<PostHogEvent> accepted = List.of();
                 if (item.rejection == null) {
                     List<PostHogEvent> events = sentByFact.getOrDefault(item.factId(), List.of());
-                    if (!resolved.containsAll(events)) {
+                    if (!allResolved && !resolved.containsAll(events)) {
                         partition.endAt(i, outcome.failure());
                         break;
                     }
-                    List<RejectedEvent> refusedEvents = events.stream()
-                            .map(rejected::get)
-                            .filter(r -> r != null)
-                            .toList();
+                    List<RejectedEvent> refusedEvents = rejected.isEmpty()
+                            ? List.of()
+                            : events.stream()
+                                    .map(rejected::get)
+                                    .filter(r -> r != null)
+                                    .toList();
                     if (refusedEvents.isEmpty()) {
                         delivered.add(item.key);
                         FactOutcome handled = !events.isEmpty()

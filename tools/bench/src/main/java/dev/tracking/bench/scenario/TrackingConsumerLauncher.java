@@ -30,14 +30,17 @@ public final class TrackingConsumerLauncher implements RelayLauncher {
 
     private final Path jar;
     private final String heap;
+    private final List<String> jvmOptions;
     private final String bootstrapServers;
     private final int partitions;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    public TrackingConsumerLauncher(Path jar, String heap, String bootstrapServers, int partitions) {
+    public TrackingConsumerLauncher(
+            Path jar, String heap, List<String> jvmOptions, String bootstrapServers, int partitions) {
         this.jar = jar;
         this.heap = heap;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.bootstrapServers = bootstrapServers;
         this.partitions = partitions;
     }
@@ -64,7 +67,9 @@ public final class TrackingConsumerLauncher implements RelayLauncher {
             arguments.add("--tracking.topics." + family.key() + "="
                     + topics.byFamily().get(family));
         }
-        ChildJvm jvm = ChildJvm.start("tracking-consumer", List.of("-Xmx" + heap), arguments, log);
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
+        options.addAll(jvmOptions);
+        ChildJvm jvm = ChildJvm.start("tracking-consumer", options, arguments, log);
         URI metric = URI.create("http://127.0.0.1:" + port + "/actuator/metrics/jvm.memory.used?tag=area:heap");
         return new RunningRelay(jvm, heapUsed(metric));
     }
