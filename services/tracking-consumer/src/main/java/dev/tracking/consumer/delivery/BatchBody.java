@@ -2,6 +2,7 @@ package dev.tracking.consumer.delivery;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.tracking.consumer.mapping.PostHogEvent;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,38 +30,73 @@ public record BatchBody(byte[] bytes, int uncompressedSize, boolean gzip, List<P
     }
 
     public static BatchBody of(String apiKey, boolean historicalMigration, List<PostHogEvent> events, int gzipLevel) {
-        byte[] json = json(apiKey, historicalMigration, events);
+        byte[] head = head(apiKey, historicalMigration);
+        int size = exactSize(head, events);
         if (gzipLevel == 0) {
-            return new BatchBody(json, json.length, false, events);
+            return new BatchBody(json(head, size, events), size, false, events);
         }
-        ByteArrayOutputStream compressed = new ByteArrayOutputStream(Math.max(512, json.length / 4));
-        try (OutputStream gzip = new LevelledGzip(compressed, gzipLevel)) {
-            gzip.write(json);
+        // the JSON goes straight into gzip, through a buffer that feeds the deflater in large pieces: no copy of the
+        // uncompressed body is made (it used to be built, then copied, then compressed)
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream(Math.max(512, size / 4));
+        try (OutputStream gzip = new BufferedOutputStream(new LevelledGzip(compressed, gzipLevel), 64 * 1024)) {
+            gzip.write(head);
+            for (int i = 0; i < events.size(); i++) {
+                if (i > 0) {
+                    gzip.write(',');
+                }
+                gzip.write(events.get(i).json());
+            }
+            gzip.write(TAIL);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new BatchBody(compressed.toByteArray(), json.length, true, events);
+        return new BatchBody(compressed.toByteArray(), size, true, events);
     }
 
     /** The uncompressed JSON text of the body. */
     public static byte[] json(String apiKey, boolean historicalMigration, List<PostHogEvent> events) {
-        int size = envelopeSize(apiKey, events.size());
+        byte[] head = head(apiKey, historicalMigration);
+        return json(head, exactSize(head, events), events);
+    }
+
+    private static byte[] json(byte[] head, int size, List<PostHogEvent> events) {
+        byte[] json = new byte[size];
+        System.arraycopy(head, 0, json, 0, head.length);
+        int at = head.length;
+        for (int i = 0; i < events.size(); i++) {
+            if (i > 0) {
+                json[at++] = ',';
+            }
+            byte[] event = events.get(i).json();
+            System.arraycopy(event, 0, json, at, event.length);
+            at += event.length;
+        }
+        System.arraycopy(TAIL, 0, json, at, TAIL.length);
+        return json;
+    }
+
+    private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
+
+    /** {@code {"api_key":"…","historical_migration":true?,"batch":[}. */
+    private static byte[] head(String apiKey, boolean historicalMigration) {
+        byte[] key = JsonStringEncoder.getInstance().quoteAsUTF8(apiKey);
+        byte[] open = "{\"api_key\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] rest = (historicalMigration ? "\",\"historical_migration\":true,\"batch\":[" : "\",\"batch\":[")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] head = new byte[open.length + key.length + rest.length];
+        System.arraycopy(open, 0, head, 0, open.length);
+        System.arraycopy(key, 0, head, open.length, key.length);
+        System.arraycopy(rest, 0, head, open.length + key.length, rest.length);
+        return head;
+    }
+
+    /** Bytes of the JSON text: the head, the events with a comma between two, the tail. */
+    private static int exactSize(byte[] head, List<PostHogEvent> events) {
+        int size = head.length + TAIL.length + Math.max(0, events.size() - 1);
         for (PostHogEvent event : events) {
             size += event.json().length;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        out.writeBytes("{\"api_key\":\"".getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(apiKey));
-        out.writeBytes((historicalMigration ? "\",\"historical_migration\":true,\"batch\":[" : "\",\"batch\":[")
-                .getBytes(StandardCharsets.UTF_8));
-        for (int i = 0; i < events.size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            out.writeBytes(events.get(i).json());
-        }
-        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+        return size;
     }
 
     private static final class LevelledGzip extends GZIPOutputStream {
