@@ -1,7 +1,7 @@
 package dev.tracking.replay;
 
+import dev.tracking.client.cli.PositiveDurations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
 
 /** Durations as people write them: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT10S}). */
@@ -9,29 +9,12 @@ final class Durations {
     private Durations() {}
 
     static Duration parse(String text) {
-        String value = text.strip();
-        try {
-            Duration parsed;
-            if (value.matches("\\d+ms")) {
-                parsed = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            } else if (value.matches("\\d+[smh]")) {
-                long amount = Long.parseLong(value.substring(0, value.length() - 1));
-                parsed = switch (value.charAt(value.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
-                };
-            } else {
-                parsed = Duration.parse(value);
-            }
-            if (!parsed.isNegative() && !parsed.isZero()) {
-                return parsed;
-            }
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            // reported below
+        Duration parsed = PositiveDurations.parseOrNull(text);
+        if (parsed == null) {
+            throw new CommandLine.TypeConversionException(
+                    "'" + text + "' is not a positive duration: expected such as 500ms, 10s, 5m, 1h or PT10S");
         }
-        throw new CommandLine.TypeConversionException(
-                "'" + text + "' is not a positive duration: expected such as 500ms, 10s, 5m, 1h or PT10S");
+        return parsed;
     }
 
     /** {@code 10s}, {@code 1.5s}, {@code 250ms}. */

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -296,26 +295,12 @@ public final class FactCli implements Callable<Integer> {
     }
 
     static Duration duration(String value) {
-        try {
-            Duration parsed;
-            if (value.matches("\\d+[smh]")) {
-                long amount = Long.parseLong(value.substring(0, value.length() - 1));
-                parsed = switch (value.charAt(value.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
-                };
-            } else {
-                parsed = Duration.parse(value);
-            }
-            if (!parsed.isNegative() && !parsed.isZero()) {
-                return parsed;
-            }
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            // reported below
+        Duration parsed = PositiveDurations.parseOrNull(value);
+        if (parsed == null) {
+            throw new IllegalArgumentException(
+                    "'" + value + "' is not valid: expected a positive duration such as 30s, 5m, 1h or PT90S");
         }
-        throw new IllegalArgumentException(
-                "'" + value + "' is not valid: expected a positive duration such as 30s, 5m, 1h or PT90S");
+        return parsed;
     }
 
     private static int positiveInt(String value, int max) {

@@ -107,8 +107,8 @@ public class PipelineConfiguration {
      * dead-lettered).
      */
     @Bean
-    FactDecoder factDecoder(SchemaRegistryProperties registry, ObjectProvider<HttpSchemaRegistryClient> client) {
-        HttpSchemaRegistryClient built = registry.configured() ? client.getIfAvailable() : null;
+    FactDecoder factDecoder(ObjectProvider<HttpSchemaRegistryClient> client) {
+        HttpSchemaRegistryClient built = client.getIfAvailable(); // a bean only when a registry is configured
         if (built == null) {
             log.info("no tracking.schema-registry.url: reading Avro single-object encoding only");
             return SingleObjectEncoding.decoder();

@@ -65,11 +65,6 @@ public record SchemaRegistryProperties(
         }
     }
 
-    /** Whether a registry is configured (a URL is set). */
-    public boolean configured() {
-        return url != null;
-    }
-
     /** Whether basic auth is configured explicitly (it may also come from the URL's user-info). */
     public boolean basicAuth() {
         return username != null && !username.isBlank();

@@ -803,7 +803,7 @@ public final class RedisDedupStore implements DedupStore {
 
     private DedupStoreUnavailableException unavailable(String operation, int keys, String what, Throwable cause) {
         return new DedupStoreUnavailableException(
-                "Redis at " + address + ": " + operation + " of " + keys + " keys " + what, cause);
+                "Redis at " + address + ": " + operation + (keys > 0 ? " of " + keys + " keys " : " ") + what, cause);
     }
 
     /** Checks the settings and parses the URLs; every message names the property and what is valid. */
